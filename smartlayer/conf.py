@@ -1,0 +1,403 @@
+"""``SMART_MIDDLEWARE`` parsed once into frozen, validated configuration.
+
+``parse()`` is the only validator: it collects every problem into one ``ConfigError`` (system
+checks turn them into ``smartlayer.E0xx`` messages). ``get_config()`` caches the result until
+Django's ``setting_changed`` says otherwise, so nothing reads settings per request.
+"""
+
+from __future__ import annotations
+
+import difflib
+import ipaddress
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+from smartlayer.exceptions import ConfigError, Problem
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+FEATURES = ("validator", "anomaly", "ratelimit", "monitor")
+WINDOWS = {"per_minute": ("minute", 60), "per_hour": ("hour", 3600), "per_day": ("day", 86400)}
+RULE_KEYS = (*WINDOWS, "lifetime")
+ANONYMOUS_PLAN = "anonymous"
+
+# Keys of 0.1.x (mixed case kept as they were) and of the features built on this engine.
+# Features that read them parse them themselves; here they are only known, so that a typo
+# in any key is reported with a did-you-mean instead of being silently ignored.
+FEATURE_KEYS = frozenset(
+    {
+        "AI_API_KEY",
+        "AI_BASE_URL",
+        "AI_MODEL",
+        "ANALYSE_LOGS_AT",
+        "LOG_RETENTION_DAYS",
+        "LOG_SAMPLE_RATE",
+        "grey_suspicion_threshold",
+        "grey_hard_block_score",
+        "grey_sensitive_paths",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """One sliding window of a rule: at most ``limit`` requests in any ``seconds``."""
+
+    name: str
+    seconds: int
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The limits of one plan on one path prefix."""
+
+    prefix: str
+    windows: tuple[Window, ...]
+    lifetime: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A plan's rules, longest prefix first so the first match is the longest one."""
+
+    name: str
+    rules: tuple[Rule, ...]
+
+    def match(self, path: str) -> Rule | None:
+        for rule in self.rules:
+            if path.startswith(rule.prefix):
+                return rule
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything smartlayer reads from settings, validated."""
+
+    redis_url: str | None = None
+    redis_cluster: bool = False
+    cache_alias: str | None = None
+    key_prefix: str = "sl"
+    mode: str = "enforce"
+    fail_mode: str = "open"
+    features: frozenset[str] = frozenset(FEATURES)
+    redis_timeout: float = 0.003
+    redis_max_connections: int = 64
+    redis_pool_timeout: float = 1.0
+    breaker_threshold: int = 3
+    breaker_cooldown: float = 1.0
+    trusted_networks: tuple[Network, ...] = ()
+    trusted_proxy_count: int = 0
+    ipv6_prefix: int = 64
+    whitelist_networks: tuple[Network, ...] = ()
+    whitelist_paths: tuple[str, ...] = ()
+    whitelist_users: frozenset[str] = frozenset()
+    identity_resolver: Callable[[Any], Any] | None = None
+    plan_field: str = "plan"
+    default_plan: str = "default"
+    plans: Mapping[str, Plan] = field(default_factory=dict)
+    ratelimit_headers: bool = True
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def monitor_only(self) -> bool:
+        return self.mode == "monitor"
+
+    @property
+    def fail_open(self) -> bool:
+        return self.fail_mode == "open"
+
+    @property
+    def embedded(self) -> bool:
+        """True when no Redis is configured and the in-process fakeredis is used."""
+        return not (self.redis_url or self.cache_alias)
+
+    @property
+    def has_lifetime_quotas(self) -> bool:
+        return any(r.lifetime for p in self.plans.values() for r in p.rules)
+
+
+class _Parser:
+    """Collects problems while reading one raw settings dict."""
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+
+    def problem(self, id_: str, msg: str, hint: str | None = None) -> None:
+        self.problems.append(Problem(id_, msg, hint))
+
+    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.raw.get(key, default)
+        if value not in choices:
+            self.problem("smartlayer.E003", f"{key} must be one of {choices}, not {value!r}.")
+            return default
+        return str(value)
+
+    def number(self, key: str, default: float, lo: float, hi: float, *, integer: bool) -> Any:
+        value = self.raw.get(key, default)
+        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok_type or not lo <= value <= hi:
+            kind = "an integer" if integer else "a number"
+            self.problem("smartlayer.E003", f"{key} must be {kind} from {lo} to {hi}, not {value!r}.")
+            return default
+        return value
+
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self.raw.get(key, default)
+        if not isinstance(value, bool):
+            self.problem("smartlayer.E003", f"{key} must be True or False, not {value!r}.")
+            return default
+        return value
+
+    def string_list(self, key: str) -> tuple[str, ...]:
+        value = self.raw.get(key, ())
+        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            self.problem("smartlayer.E003", f"{key} must be a list of strings, not {value!r}.")
+            return ()
+        return tuple(value)
+
+    def networks(self, key: str, values: Any) -> tuple[Network, ...]:
+        if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
+            self.problem("smartlayer.E005", f"{key} must be a list of IP addresses or CIDRs.")
+            return ()
+        out = []
+        for value in values:
+            try:
+                out.append(ipaddress.ip_network(str(value).strip(), strict=False))
+            except ValueError:
+                self.problem(
+                    "smartlayer.E005",
+                    f"{key} contains {value!r}, which is not an IP address or CIDR.",
+                    hint="Write addresses as '203.0.113.7' and networks as '10.0.0.0/8'.",
+                )
+        return tuple(out)
+
+
+def _unknown_keys(p: _Parser) -> None:
+    known = set(_CORE_KEYS) | FEATURE_KEYS
+    for key in p.raw:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        if not close:
+            close = [k for k in known if k.lower() == str(key).lower()]
+        hint = f"Did you mean {close[0]!r}?" if close else "See docs/configuration.md."
+        p.problem("smartlayer.E002", f"Unknown setting SMART_MIDDLEWARE[{key!r}].", hint)
+
+
+def _redis(p: _Parser) -> dict[str, Any]:
+    url = p.raw.get("REDIS_URL")
+    alias = p.raw.get("CACHE_ALIAS")
+    cluster = p.boolean("REDIS_CLUSTER", False)
+    if url is not None:
+        schemes = ("redis", "rediss") if cluster else ("redis", "rediss", "unix")
+        parts = urlsplit(url) if isinstance(url, str) else None
+        if parts is None or parts.scheme not in schemes or not (parts.hostname or parts.path):
+            p.problem(
+                "smartlayer.E004",
+                f"REDIS_URL {url!r} is not a {'/'.join(schemes)}:// URL.",
+                hint="For example 'redis://127.0.0.1:6379/0'.",
+            )
+            url = None
+    if alias is not None:
+        caches = getattr(settings, "CACHES", {})
+        backend = str(caches.get(alias, {}).get("BACKEND", "")) if isinstance(alias, str) else ""
+        if not backend.startswith("django_redis."):
+            p.problem(
+                "smartlayer.E004",
+                f"CACHE_ALIAS {alias!r} is not a django-redis cache in CACHES.",
+                hint="Name a CACHES entry whose BACKEND is django_redis.cache.RedisCache.",
+            )
+            alias = None
+    if url and alias:
+        p.problem("smartlayer.E004", "Set REDIS_URL or CACHE_ALIAS, not both.")
+    if cluster and not url:
+        p.problem("smartlayer.E004", "REDIS_CLUSTER needs REDIS_URL naming a seed node.")
+    return {"redis_url": url, "cache_alias": alias, "redis_cluster": cluster}
+
+
+def _proxies(p: _Parser) -> dict[str, Any]:
+    value = p.raw.get("TRUSTED_PROXIES")
+    if value is None:
+        # 0.1.x's TRUST_PROXY: trust whoever connects as one proxy (see docs/security.md).
+        legacy = p.boolean("TRUST_PROXY", False)
+        return {"trusted_proxy_count": 1 if legacy else 0}
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 0 <= value <= 16:
+            p.problem("smartlayer.E005", f"TRUSTED_PROXIES as a count must be 0 to 16, not {value}.")
+            return {}
+        return {"trusted_proxy_count": value}
+    return {"trusted_networks": p.networks("TRUSTED_PROXIES", value)}
+
+
+def _resolver(p: _Parser) -> Callable[[Any], Any] | None:
+    path = p.raw.get("IDENTITY_RESOLVER")
+    if path is None:
+        return None
+    try:
+        func = import_string(path) if isinstance(path, str) else path
+    except ImportError as exc:
+        p.problem("smartlayer.E006", f"IDENTITY_RESOLVER {path!r} cannot be imported: {exc}.")
+        return None
+    if not callable(func):
+        p.problem("smartlayer.E006", f"IDENTITY_RESOLVER {path!r} is not callable.")
+        return None
+    return func  # type: ignore[no-any-return]
+
+
+def _rule(p: _Parser, plan: str, prefix: Any, limits: Any) -> Rule | None:
+    where = f"RATE_LIMIT_PLANS[{plan!r}][{prefix!r}]"
+    if not isinstance(prefix, str) or not prefix.startswith("/"):
+        p.problem("smartlayer.E104", f"{where}: a path prefix must be a string starting with '/'.")
+        return None
+    if not isinstance(limits, Mapping):
+        p.problem("smartlayer.E101", f"{where} must be a dict such as {{'per_minute': 60}}.")
+        return None
+    windows, lifetime, ok = [], None, True
+    for key, value in limits.items():
+        if key not in RULE_KEYS:
+            close = difflib.get_close_matches(str(key), RULE_KEYS, n=1)
+            hint = f"Did you mean {close[0]!r}?" if close else f"Use {', '.join(RULE_KEYS)}."
+            p.problem("smartlayer.E102", f"{where} has unknown limit {key!r}.", hint)
+            ok = False
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            p.problem(
+                "smartlayer.E103",
+                f"{where}[{key!r}] must be a positive integer, not {value!r}.",
+                hint="Leave the key out for no limit on that window.",
+            )
+            ok = False
+        elif key == "lifetime":
+            lifetime = value
+        else:
+            name, seconds = WINDOWS[key]
+            windows.append(Window(name, seconds, value))
+    if not ok:
+        return None
+    windows.sort(key=lambda w: w.seconds)
+    return Rule(collapse_slashes(prefix), tuple(windows), lifetime)
+
+
+def _plans(p: _Parser) -> dict[str, Plan]:
+    raw = p.raw.get("RATE_LIMIT_PLANS", {})
+    if not isinstance(raw, Mapping):
+        p.problem("smartlayer.E101", "RATE_LIMIT_PLANS must be a dict of plan -> {prefix: limits}.")
+        return {}
+    plans = {}
+    for name, rules in raw.items():
+        if not isinstance(name, str) or not isinstance(rules, Mapping):
+            p.problem("smartlayer.E101", f"RATE_LIMIT_PLANS[{name!r}] must map path prefixes to limits.")
+            continue
+        parsed = [r for prefix, limits in rules.items() if (r := _rule(p, name, prefix, limits))]
+        parsed.sort(key=lambda r: len(r.prefix), reverse=True)
+        plans[name] = Plan(name, tuple(parsed))
+    return plans
+
+
+def collapse_slashes(path: str) -> str:
+    """Fold repeated slashes, so '/api//users/' cannot dodge the '/api/users/' counter."""
+    return re.sub("/{2,}", "/", path) if "//" in path else path
+
+
+def _features(p: _Parser) -> frozenset[str]:
+    value = p.raw.get("FEATURES", FEATURES)
+    if isinstance(value, str) or not all(v in FEATURES for v in value):
+        p.problem("smartlayer.E003", f"FEATURES must be a list drawn from {FEATURES}, not {value!r}.")
+        return frozenset(FEATURES)
+    return frozenset(value)
+
+
+def _key_prefix(p: _Parser) -> str:
+    value = p.raw.get("KEY_PREFIX", "sl")
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]{1,32}", value):
+        p.problem(
+            "smartlayer.E003",
+            f"KEY_PREFIX must be 1-32 characters of letters, digits, '_', '.', ':' or '-', not {value!r}.",
+        )
+        return "sl"
+    return value
+
+
+def _users(p: _Parser) -> frozenset[str]:
+    value = p.raw.get("WHITELIST_USERS", ())
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
+        p.problem("smartlayer.E003", "WHITELIST_USERS must be a list of user ids.")
+        return frozenset()
+    return frozenset(str(v) for v in value)
+
+
+def _string(p: _Parser, key: str, default: str) -> str:
+    value = p.raw.get(key, default)
+    if not isinstance(value, str) or not value:
+        p.problem("smartlayer.E003", f"{key} must be a non-empty string, not {value!r}.")
+        return default
+    return value
+
+
+_CORE_KEYS = (
+    "REDIS_URL", "REDIS_CLUSTER", "CACHE_ALIAS", "KEY_PREFIX", "MODE", "FAIL_MODE", "FEATURES",
+    "REDIS_TIMEOUT", "REDIS_MAX_CONNECTIONS", "REDIS_POOL_TIMEOUT", "BREAKER_THRESHOLD",
+    "BREAKER_COOLDOWN", "TRUSTED_PROXIES", "TRUST_PROXY", "IPV6_PREFIX", "WHITELIST_IPS",
+    "WHITELIST_PATHS", "WHITELIST_USERS", "IDENTITY_RESOLVER", "PLAN_FIELD", "DEFAULT_PLAN",
+    "RATE_LIMIT_PLANS", "RATELIMIT_HEADERS",
+)  # fmt: skip
+
+
+def parse(raw: Any) -> Config:
+    """Validate a ``SMART_MIDDLEWARE`` dict; raise ``ConfigError`` listing every problem."""
+    if not isinstance(raw, Mapping):
+        raise ConfigError([Problem("smartlayer.E001", "SMART_MIDDLEWARE must be a dict.")])
+    p = _Parser(raw)
+    _unknown_keys(p)
+    config = Config(
+        **_redis(p),
+        **_proxies(p),
+        key_prefix=_key_prefix(p),
+        mode=p.choice("MODE", ("enforce", "monitor"), "enforce"),
+        fail_mode=p.choice("FAIL_MODE", ("open", "closed"), "open"),
+        features=_features(p),
+        redis_timeout=p.number("REDIS_TIMEOUT", 0.003, 0.0005, 60, integer=False),
+        redis_max_connections=p.number("REDIS_MAX_CONNECTIONS", 64, 1, 100_000, integer=True),
+        redis_pool_timeout=p.number("REDIS_POOL_TIMEOUT", 1.0, 0.001, 60, integer=False),
+        breaker_threshold=p.number("BREAKER_THRESHOLD", 3, 1, 1000, integer=True),
+        breaker_cooldown=p.number("BREAKER_COOLDOWN", 1.0, 0.01, 3600, integer=False),
+        ipv6_prefix=p.number("IPV6_PREFIX", 64, 16, 128, integer=True),
+        whitelist_networks=p.networks("WHITELIST_IPS", raw.get("WHITELIST_IPS", ())),
+        whitelist_paths=p.string_list("WHITELIST_PATHS"),
+        whitelist_users=_users(p),
+        identity_resolver=_resolver(p),
+        plan_field=_string(p, "PLAN_FIELD", "plan"),
+        default_plan=_string(p, "DEFAULT_PLAN", "default"),
+        plans=_plans(p),
+        ratelimit_headers=p.boolean("RATELIMIT_HEADERS", True),
+        raw=dict(raw),
+    )
+    if p.problems:
+        raise ConfigError(p.problems)
+    return config
+
+
+@cache
+def get_config() -> Config:
+    """Return the parsed settings, parsed once per process (and again after setting_changed)."""
+    return parse(getattr(settings, "SMART_MIDDLEWARE", {}))
+
+
+@receiver(setting_changed)
+def _reset(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("SMART_MIDDLEWARE", "CACHES"):
+        get_config.cache_clear()
+        from smartlayer import store
+
+        store.reset()

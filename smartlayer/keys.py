@@ -1,0 +1,57 @@
+"""Every Redis key smartlayer writes is built here, and nowhere else.
+
+Layout: ``<KEY_PREFIX>:{<identity>}:<feature>[:<part>]``. The ``{identity}`` hash tag puts all
+keys of one identity in one Redis Cluster slot, so the single pre-view script may touch them
+all. Key material is bounded: identities (user keys, client IPs or IPv6 prefixes) and
+configured path prefixes; anything long or odd is hashed, never copied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+
+_SAFE = re.compile(r"[A-Za-z0-9_.:/@~-]{1,64}")
+
+
+@lru_cache(maxsize=4096)
+def component(value: str) -> str:
+    """Return ``value`` if it is short and plain, else a 16-hex-digit digest of it."""
+    if _SAFE.fullmatch(value):
+        return value
+    return "#" + hashlib.sha1(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def user_identity(user_key: object) -> str:
+    """Identity of an authenticated user (by primary key or resolver key)."""
+    return "u:" + component(str(user_key))
+
+
+def ip_identity(ip: str | None) -> str:
+    """Identity of an anonymous client (an address, an IPv6 prefix, or 'unknown')."""
+    return "ip:" + component(ip or "unknown")
+
+
+class Keys:
+    """Key builder bound to one ``KEY_PREFIX``."""
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def ban(self, identity: str) -> str:
+        return f"{self.prefix}:{{{identity}}}:ban"
+
+    def ratelimit(self, identity: str, path_prefix: str) -> str:
+        """Hash of sliding-window buckets for one identity on one configured prefix."""
+        return f"{self.prefix}:{{{identity}}}:rl:{component(path_prefix)}"
+
+    def lifetime(self, identity: str, path_prefix: str) -> str:
+        """Lifetime counter; the only kind of key without a TTL."""
+        return f"{self.prefix}:{{{identity}}}:life:{component(path_prefix)}"
+
+    def identity_pattern(self, identity: str) -> str:
+        """SCAN pattern for every key of one identity (management commands only)."""
+        return f"{self.prefix}:{{{identity}}}:*"

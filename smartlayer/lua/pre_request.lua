@@ -1,0 +1,20 @@
+-- pre_request.lua: everything one request needs before the view, in one atomic call.
+-- The loader puts the section files (ban.lua, ratelimit.lua, ...) before this one; each
+-- adds a function to SECTIONS. Every key shares the request identity's {hash tag}.
+-- ARGV[1]   now, in milliseconds (smartlayer.clock)
+-- ARGV[2..] per section: name, number of keys, number of args, then its args
+-- KEYS      each section's keys, in section order
+-- returns   one reply per section, in order. A section sees ctx.blocked when an earlier one
+--           refused the request, so that a refused request consumes no quota.
+local ctx = {now = tonumber(ARGV[1]), blocked = false}
+local replies = {}
+local a, k = 2, 1
+while a <= #ARGV do
+  local name, nkeys, nargs = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  local skeys, sargs = {}, {}
+  for i = 1, nkeys do skeys[i] = KEYS[k + i - 1] end
+  for i = 1, nargs do sargs[i] = ARGV[a + 2 + i] end
+  replies[#replies + 1] = SECTIONS[name](ctx, skeys, sargs)
+  a, k = a + 3 + nargs, k + nkeys
+end
+return replies

@@ -1,0 +1,99 @@
+"""Plan rate limiting as pure functions: which rule applies, what the script is asked, what
+its reply means, and the IETF RateLimit header fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from smartlayer.conf import Config, Rule, collapse_slashes
+from smartlayer.keys import Keys
+
+# Buckets per window. More buckets look back less far past the window (W/N) at the cost of
+# a bigger hash; 10 keeps the hash under ~40 small fields for three windows.
+BUCKETS = 10
+
+_TOKEN = re.compile(r"[A-Za-z*][A-Za-z0-9!#$%&'*+.^_`|~:/-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class RateResult:
+    """What the ratelimit section decided for one request."""
+
+    allowed: bool
+    window: str | None  # the refusing window's name ("minute", ..., "lifetime")
+    limit: int | None  # the refusing window's limit
+    retry_after: int | None  # whole seconds, None when it never refills (lifetime)
+    used: tuple[int, ...]  # per window, after this request
+    reset: tuple[int, ...]  # per window, seconds until some quota comes back
+    lifetime_used: int
+
+
+def match(cfg: Config, plan: str, path: str) -> Rule | None:
+    """The rule of the longest configured prefix of ``path`` in ``plan``, if any."""
+    rules = cfg.plans.get(plan)
+    return rules.match(collapse_slashes(path)) if rules else None
+
+
+def section(k: Keys, identity: str, rule: Rule) -> tuple[list[str], list[int | str]]:
+    """Keys and args of the ratelimit section of the pre-request script."""
+    keys = [k.ratelimit(identity, rule.prefix)]
+    if rule.lifetime:
+        keys.append(k.lifetime(identity, rule.prefix))
+    args: list[int | str] = [BUCKETS, rule.lifetime or 0]
+    for w in rule.windows:
+        args += [w.seconds, w.limit, w.seconds * 1000 // BUCKETS]
+    return keys, args
+
+
+def _seconds(ms: int) -> int:
+    return max(1, -(-ms // 1000))
+
+
+def parse(rule: Rule, reply: list[int]) -> RateResult | None:
+    """Read the section's reply; None when an earlier section refused the request first."""
+    if not reply:
+        return None
+    allowed, refusing, retry_ms = (int(x) for x in reply[:3])
+    n = len(rule.windows)
+    used = tuple(int(x) for x in reply[3 : 3 + 2 * n : 2])
+    reset = tuple(-(-int(x) // 1000) for x in reply[4 : 4 + 2 * n : 2])
+    window = limit = retry = None
+    if not allowed:
+        if refusing > n:
+            window, limit = "lifetime", rule.lifetime
+        else:
+            w = rule.windows[refusing - 1]
+            window, limit, retry = w.name, w.limit, _seconds(retry_ms)
+    return RateResult(bool(allowed), window, limit, retry, used, reset, int(reply[3 + 2 * n]))
+
+
+def _policy_name(plan: str, window: str) -> str:
+    name = f"{plan}-{window}"
+    if _TOKEN.fullmatch(name):
+        return name
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def headers(plan: str, rule: Rule, result: RateResult) -> dict[str, str]:
+    """``RateLimit-Policy`` (every window) and ``RateLimit`` (the tightest one), per
+    draft-ietf-httpapi-ratelimit-headers."""
+    policies, tightest = [], None
+    for w, used, reset in zip(rule.windows, result.used, result.reset, strict=True):
+        name = _policy_name(plan, w.name)
+        policies.append(f"{name};q={w.limit};w={w.seconds}")
+        left = max(0, w.limit - used)
+        t = result.retry_after if (not result.allowed and result.window == w.name) else reset
+        if tightest is None or left < tightest[1]:
+            tightest = (name, left, t)
+    if rule.lifetime:
+        name = _policy_name(plan, "lifetime")
+        policies.append(f"{name};q={rule.lifetime}")
+        left = max(0, rule.lifetime - result.lifetime_used)
+        if tightest is None or left < tightest[1]:
+            tightest = (name, left, None)
+    out = {"RateLimit-Policy": ", ".join(policies)}
+    if tightest is not None:
+        name, left, t = tightest
+        out["RateLimit"] = f"{name};r={left}" + (f";t={t}" if t is not None else "")
+    return out

@@ -1,0 +1,290 @@
+"""The Redis access layer: the only module that imports redis.
+
+It owns the clients (a real Redis by URL, a Redis Cluster, a django-redis alias's pool, or the
+embedded fakeredis), registers the Lua scripts once, and turns every Redis failure into
+``StoreUnavailable``. A per-process circuit breaker keeps a dead or hung Redis from costing
+more than one short timeout per ``BREAKER_COOLDOWN``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import redis
+import redis.asyncio
+import redis.asyncio.cluster
+import redis.cluster
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from smartlayer import clock, lua
+from smartlayer.conf import Config, get_config
+from smartlayer.exceptions import StoreUnavailable
+
+logger = logging.getLogger("smartlayer")
+
+# A socket error surfaces as OSError subclasses from some code paths of redis-py.
+_ERRORS = (RedisError, OSError)
+
+# Skip CLIENT SETINFO on connect (two round trips per new connection); the keyword changed
+# name in redis-py 7.
+_NO_SETINFO: dict[str, Any] = (
+    {"driver_info": None}
+    if "driver_info" in inspect.signature(redis.Redis.__init__).parameters
+    else {"lib_name": None, "lib_version": None}
+)
+
+
+class Breaker:
+    """Per-process circuit breaker shared by the sync and async clients.
+
+    After ``threshold`` consecutive failures it opens for ``cooldown`` seconds, during which
+    calls fail at once without I/O; then one call is let through as a probe.
+    """
+
+    def __init__(self, threshold: int, cooldown: float) -> None:
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self.failures = 0
+        self.open_until = 0.0
+        self._lock = threading.Lock()
+
+    def allow(self) -> bool:
+        if not self.open_until:
+            return True
+        now = clock.monotonic()
+        with self._lock:
+            if now < self.open_until:
+                return False
+            # Half-open: this caller probes; others keep failing fast until it reports.
+            self.open_until = now + self.cooldown
+            return True
+
+    def success(self) -> None:
+        if self.failures or self.open_until:
+            if self.open_until:
+                logger.warning("smartlayer: Redis answers again; circuit closed")
+            self.failures = 0
+            self.open_until = 0.0
+
+    def failure(self, exc: BaseException) -> None:
+        with self._lock:
+            self.failures += 1
+            if self.failures < self.threshold:
+                return
+            reopened = bool(self.open_until)
+            self.open_until = clock.monotonic() + self.cooldown
+        if not reopened:
+            logger.error(
+                "smartlayer: Redis unavailable (%s: %s); circuit open, retrying every %.1fs",
+                type(exc).__name__,
+                exc,
+                self.cooldown,
+            )
+
+
+def _url_kwargs(cfg: Config) -> dict[str, Any]:
+    return {
+        "socket_timeout": cfg.redis_timeout,
+        "socket_connect_timeout": cfg.redis_timeout,
+        # Retries belong to the breaker, not to the request path.
+        "retry": Retry(NoBackoff(), 0),
+        **_NO_SETINFO,
+    }
+
+
+_fake_server: Any = None
+
+
+def _fake_server_for_process() -> Any:
+    global _fake_server
+    if _fake_server is None:
+        import fakeredis
+
+        _fake_server = fakeredis.FakeServer()
+    return _fake_server
+
+
+def _sync_client(cfg: Config) -> Any:
+    if cfg.cache_alias:
+        from django_redis import get_redis_connection
+
+        return get_redis_connection(cfg.cache_alias)
+    if cfg.redis_url and cfg.redis_cluster:
+        return redis.cluster.RedisCluster.from_url(
+            cfg.redis_url, max_connections=cfg.redis_max_connections, **_url_kwargs(cfg)
+        )
+    if cfg.redis_url:
+        pool = redis.BlockingConnectionPool.from_url(
+            cfg.redis_url,
+            max_connections=cfg.redis_max_connections,
+            timeout=cfg.redis_pool_timeout,
+            **_url_kwargs(cfg),
+        )
+        return redis.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
+    import fakeredis
+
+    return fakeredis.FakeRedis(server=_fake_server_for_process())
+
+
+_ASYNC_CONNECTIONS = {
+    redis.Connection: redis.asyncio.Connection,
+    redis.SSLConnection: redis.asyncio.SSLConnection,
+    redis.UnixDomainSocketConnection: redis.asyncio.UnixDomainSocketConnection,
+}
+
+
+def _async_client(cfg: Config) -> Any:
+    if cfg.cache_alias:
+        # redis.asyncio cannot share a sync pool: open an async pool to the same server with
+        # the same connection settings.
+        sync_pool = _sync_client(cfg).connection_pool
+        pool = redis.asyncio.BlockingConnectionPool(
+            connection_class=_ASYNC_CONNECTIONS.get(sync_pool.connection_class, redis.asyncio.Connection),
+            max_connections=cfg.redis_max_connections,
+            timeout=cfg.redis_pool_timeout,
+            **{k: v for k, v in sync_pool.connection_kwargs.items() if k != "connection_pool"},
+        )
+        return redis.asyncio.Redis(connection_pool=pool)
+    if cfg.redis_url and cfg.redis_cluster:
+        return redis.asyncio.cluster.RedisCluster.from_url(
+            cfg.redis_url, max_connections=cfg.redis_max_connections, **_url_kwargs(cfg)
+        )
+    if cfg.redis_url:
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            cfg.redis_url,
+            max_connections=cfg.redis_max_connections,
+            timeout=cfg.redis_pool_timeout,
+            **_url_kwargs(cfg),
+        )
+        return redis.asyncio.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
+    import fakeredis
+
+    return fakeredis.FakeAsyncRedis(server=_fake_server_for_process())
+
+
+class Store:
+    """Synchronous access: one client, the registered scripts, the shared breaker."""
+
+    def __init__(self, cfg: Config, breaker: Breaker) -> None:
+        self.cfg = cfg
+        self.breaker = breaker
+        self._client: Any = None
+        self._scripts: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> Any:
+        """The raw redis-py client, for management commands, checks and tests."""
+        if self._client is None:
+            with self._lock:
+                if self._client is None:
+                    client = _sync_client(self.cfg)
+                    # register_script computes the SHA locally: no I/O, EVALSHA on first
+                    # call, and a transparent SCRIPT LOAD after NOSCRIPT.
+                    self._scripts = {s.name: client.register_script(s.source) for s in lua.ALL}
+                    self._client = client
+        return self._client
+
+    def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        """Run one script once, or raise StoreUnavailable."""
+        if not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        try:
+            client = self.client
+            result = self._scripts[script.name](keys=keys, args=args, client=client)
+        except _ERRORS as exc:
+            self.breaker.failure(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.breaker.success()
+        return result
+
+
+class AsyncStore:
+    """Asynchronous access with redis.asyncio; the same scripts and the same breaker."""
+
+    def __init__(self, cfg: Config, breaker: Breaker) -> None:
+        self.cfg = cfg
+        self.breaker = breaker
+        self._client: Any = None
+        self._loop: Any = None
+        self._scripts: dict[str, Any] = {}
+
+    @property
+    def client(self) -> Any:
+        # redis.asyncio connections belong to one event loop; a server has one per process,
+        # but a new loop (tests, asyncio.run in a command) needs its own client.
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._loop is not loop:
+            client = _async_client(self.cfg)
+            self._scripts = {s.name: client.register_script(s.source) for s in lua.ALL}
+            self._client, self._loop = client, loop
+        return self._client
+
+    async def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        if not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        try:
+            client = self.client
+            result = await self._scripts[script.name](keys=keys, args=args, client=client)
+        except _ERRORS as exc:
+            self.breaker.failure(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.breaker.success()
+        return result
+
+
+def persistence() -> bool | None:
+    """Whether Redis persists data (RDB save points or AOF); None when CONFIG is refused."""
+    client = get_store().client
+    try:
+        cfg = client.config_get("save")
+        cfg.update(client.config_get("appendonly"))
+    except redis.exceptions.ResponseError:
+        return None  # managed services often disable CONFIG
+    except _ERRORS as exc:
+        raise StoreUnavailable(str(exc)) from exc
+    values = {_text(k): _text(v) for k, v in cfg.items()}
+    return bool(values.get("save", "").strip()) or values.get("appendonly") == "yes"
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_lock = threading.Lock()
+_stores: dict[str, Any] = {}
+
+
+def _get(kind: str) -> Any:
+    store = _stores.get(kind)
+    if store is None:
+        with _lock:
+            if not _stores:
+                cfg = get_config()
+                breaker = Breaker(cfg.breaker_threshold, cfg.breaker_cooldown)
+                _stores.update(sync=Store(cfg, breaker), async_=AsyncStore(cfg, breaker))
+            store = _stores[kind]
+    return store
+
+
+def get_store() -> Store:
+    """The process-wide synchronous store for the current settings."""
+    return _get("sync")  # type: ignore[no-any-return]
+
+
+def get_async_store() -> AsyncStore:
+    """The process-wide asynchronous store for the current settings."""
+    return _get("async_")  # type: ignore[no-any-return]
+
+
+def reset() -> None:
+    """Forget the stores (settings changed); the next request builds new ones."""
+    with _lock:
+        _stores.clear()

@@ -97,3 +97,19 @@ def headers(plan: str, rule: Rule, result: RateResult) -> dict[str, str]:
         name, left, t = tightest
         out["RateLimit"] = f"{name};r={left}" + (f";t={t}" if t is not None else "")
     return out
+
+
+def window_usage(fields: dict[bytes, bytes], rule: Rule, now_ms: int) -> list[int]:
+    """Requests counted in each window of ``rule`` from a bucket hash (for inspection; the
+    script does the same sum when it decides)."""
+    used = []
+    for w in rule.windows:
+        width = w.seconds * 1000 // BUCKETS
+        first = now_ms // width - BUCKETS
+        total = 0
+        for name, count in fields.items():
+            secs, _, idx = name.decode().partition(":")
+            if secs == str(w.seconds) and idx.lstrip("-").isdigit() and int(idx) >= first:
+                total += int(count)
+        used.append(total)
+    return used

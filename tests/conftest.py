@@ -23,9 +23,7 @@ from smartlayer.middleware import SmartLayerMiddleware
 REAL_REDIS_URL = os.environ.get("REDIS_URL")
 BACKENDS = ["fakeredis"] + (["redis"] if REAL_REDIS_URL else [])
 
-requires_real_redis = pytest.mark.skipif(
-    not REAL_REDIS_URL, reason="needs a real Redis: set REDIS_URL"
-)
+requires_real_redis = pytest.mark.skipif(not REAL_REDIS_URL, reason="needs a real Redis: set REDIS_URL")
 
 
 @pytest.fixture(params=BACKENDS)
@@ -48,9 +46,12 @@ def smart(settings: Any, backend: str):
     configure()
     yield configure
     if backend == "redis":
-        client = store.get_store().client
+        import redis
+
+        client = redis.Redis.from_url(REAL_REDIS_URL)
         for key in client.scan_iter(match=f"{prefix}:*", count=1000):
             client.delete(key)
+        client.close()
     store.reset()
 
 

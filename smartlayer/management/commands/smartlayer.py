@@ -1,0 +1,88 @@
+"""``manage.py smartlayer status | limits show|reset <identity>``: look at and reset state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from smartlayer import clock, keys, ratelimit
+from smartlayer.clientip import group, parse_address
+from smartlayer.conf import get_config
+from smartlayer.exceptions import StoreUnavailable
+from smartlayer.keys import Keys
+from smartlayer.store import get_store, persistence
+
+
+def identity_of(text: str) -> str:
+    """'u:42', 'ip:203.0.113.7' or a bare IP address -> the identity used in keys."""
+    if text.startswith("u:"):
+        return keys.user_identity(text[2:])
+    addr = parse_address(text[3:] if text.startswith("ip:") else text)
+    if addr is None:
+        raise CommandError(f"{text!r} is neither 'u:<user id>' nor an IP address.")
+    return keys.ip_identity(group(addr, get_config().ipv6_prefix))
+
+
+class Command(BaseCommand):
+    help = "Inspect smartlayer's Redis state: status, and per-identity limits."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="topic", required=True)
+        sub.add_parser("status", help="Configuration summary and Redis health.")
+        limits = sub.add_parser("limits", help="Show or reset an identity's rate-limit counters.")
+        limits.add_argument("action", choices=["show", "reset"])
+        limits.add_argument("identity", help="'u:<user id>', 'ip:<address>' or an address")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["topic"] == "status":
+                self.status()
+            else:
+                self.limits(options["action"], identity_of(options["identity"]))
+        except StoreUnavailable as exc:
+            raise CommandError(f"Redis is unavailable: {exc}") from exc
+
+    def status(self) -> None:
+        cfg = get_config()
+        where = cfg.redis_url or (f"cache alias {cfg.cache_alias!r}" if cfg.cache_alias else None)
+        self.stdout.write(f"store:     {where or 'embedded fakeredis (per process)'}")
+        self.stdout.write(f"mode:      {cfg.mode}, fail {cfg.fail_mode}")
+        self.stdout.write(f"features:  {', '.join(sorted(cfg.features))}")
+        rules = sum(len(p.rules) for p in cfg.plans.values())
+        self.stdout.write(f"plans:     {', '.join(cfg.plans) or '-'} ({rules} rules)")
+        client = get_store().client
+        try:
+            client.ping()
+        except Exception as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        try:
+            info, memory = client.info("server"), client.info("memory")
+            version, used = info.get("redis_version", "?"), memory.get("used_memory_human", "?")
+            self.stdout.write(f"redis:     {version}, used memory {used}")
+        except Exception:  # noqa: BLE001 - fakeredis has no INFO
+            self.stdout.write("redis:     answers PING")
+        persists = persistence() if not cfg.embedded else False
+        label = {True: "yes", False: "NO", None: "unknown (CONFIG refused)"}[persists]
+        self.stdout.write(f"persists:  {label}")
+
+    def limits(self, action: str, identity: str) -> None:
+        cfg = get_config()
+        k = Keys(cfg.key_prefix)
+        client = get_store().client
+        prefixes = sorted({r.prefix: r for p in cfg.plans.values() for r in p.rules}.items())
+        if action == "reset":
+            names = [k.ratelimit(identity, p) for p, _ in prefixes]
+            names += [k.lifetime(identity, p) for p, _ in prefixes]
+            removed = client.delete(*names) if names else 0
+            self.stdout.write(f"{identity}: removed {removed} counter(s)")
+            return
+        now = clock.now_ms()
+        for prefix, rule in prefixes:
+            fields = client.hgetall(k.ratelimit(identity, prefix))
+            used = ratelimit.window_usage(fields, rule, now)
+            parts = [f"{w.name} {n}" for w, n in zip(rule.windows, used, strict=True)]
+            if rule.lifetime:
+                life = client.get(k.lifetime(identity, prefix))
+                parts.append(f"lifetime {int(life or 0)}")
+            self.stdout.write(f"{identity} {prefix}: {', '.join(parts) or '-'}")

@@ -20,7 +20,7 @@ import redis.asyncio
 import redis.asyncio.cluster
 import redis.cluster
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 from redis.retry import Retry
 
 from smartlayer import clock, lua
@@ -39,6 +39,9 @@ _NO_SETINFO: dict[str, Any] = (
     if "driver_info" in inspect.signature(redis.Redis.__init__).parameters
     else {"lib_name": None, "lib_version": None}
 )
+
+# (script, KEYS, ARGV) for run_many
+ScriptCall = tuple[lua.LuaScript, Sequence[str], Sequence[Any]]
 
 
 class Breaker:
@@ -140,6 +143,17 @@ _ASYNC_CONNECTIONS = {
 }
 
 
+# Connection options that mean the same to redis.asyncio as to the sync client.
+_PORTABLE_KWARGS = frozenset(
+    {
+        "host", "port", "db", "path", "username", "password", "credential_provider",
+        "socket_timeout", "socket_connect_timeout", "socket_keepalive", "client_name",
+        "ssl_keyfile", "ssl_certfile", "ssl_cert_reqs", "ssl_ca_certs", "ssl_ca_data",
+        "ssl_check_hostname",
+    }
+)  # fmt: skip
+
+
 def _async_client(cfg: Config) -> Any:
     if cfg.cache_alias:
         # redis.asyncio cannot share a sync pool: open an async pool to the same server with
@@ -149,7 +163,9 @@ def _async_client(cfg: Config) -> Any:
             connection_class=_ASYNC_CONNECTIONS.get(sync_pool.connection_class, redis.asyncio.Connection),
             max_connections=cfg.redis_max_connections,
             timeout=cfg.redis_pool_timeout,
-            **{k: v for k, v in sync_pool.connection_kwargs.items() if k != "connection_pool"},
+            retry=Retry(NoBackoff(), 0),
+            **{k: v for k, v in sync_pool.connection_kwargs.items() if k in _PORTABLE_KWARGS},
+            **_NO_SETINFO,
         )
         return redis.asyncio.Redis(connection_pool=pool)
     if cfg.redis_url and cfg.redis_cluster:
@@ -205,6 +221,28 @@ class Store:
         self.breaker.success()
         return result
 
+    def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        """Run several scripts in one non-transactional pipeline: one round trip on a single
+        Redis (one per node on a cluster). Raises StoreUnavailable."""
+        if not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        try:
+            client = self.client
+            results = _evalsha_all(client.pipeline(transaction=False), calls).execute(raise_on_error=False)
+            missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+            if missing:  # scripts flushed: load them and re-run only the calls that failed
+                for script in {calls[i][0] for i in missing}:
+                    client.script_load(script.source)
+                retry = _evalsha_all(client.pipeline(transaction=False), [calls[i] for i in missing])
+                for i, r in zip(missing, retry.execute(raise_on_error=False), strict=True):
+                    results[i] = r
+            _raise_first_error(results)
+        except _ERRORS as exc:
+            self.breaker.failure(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.breaker.success()
+        return list(results)
+
 
 class AsyncStore:
     """Asynchronous access with redis.asyncio; the same scripts and the same breaker."""
@@ -238,6 +276,40 @@ class AsyncStore:
             raise StoreUnavailable(str(exc)) from exc
         self.breaker.success()
         return result
+
+    async def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        if not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        try:
+            client = self.client
+            results = await _evalsha_all(client.pipeline(transaction=False), calls).execute(
+                raise_on_error=False
+            )
+            missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+            if missing:
+                for script in {calls[i][0] for i in missing}:
+                    await client.script_load(script.source)
+                retry = _evalsha_all(client.pipeline(transaction=False), [calls[i] for i in missing])
+                for i, r in zip(missing, await retry.execute(raise_on_error=False), strict=True):
+                    results[i] = r
+            _raise_first_error(results)
+        except _ERRORS as exc:
+            self.breaker.failure(exc)
+            raise StoreUnavailable(str(exc)) from exc
+        self.breaker.success()
+        return list(results)
+
+
+def _evalsha_all(pipe: Any, calls: Sequence[ScriptCall]) -> Any:
+    for script, keys, args in calls:
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+    return pipe
+
+
+def _raise_first_error(results: Sequence[Any]) -> None:
+    for r in results:
+        if isinstance(r, Exception):
+            raise r
 
 
 def persistence() -> bool | None:

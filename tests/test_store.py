@@ -1,0 +1,109 @@
+"""The Redis access layer: backends, pipelines, NOSCRIPT, errors, django-redis reuse."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from smartlayer import lua, store
+from smartlayer.conf import get_config
+from smartlayer.exceptions import StoreUnavailable
+from smartlayer.keys import Keys
+from tests.conftest import REAL_REDIS_URL, requires_real_redis
+
+
+def ban_call(identity):
+    key = Keys(get_config().key_prefix).ban(identity)
+    return (lua.PRE_REQUEST, [key], [0, "ban", 1, 0]), key
+
+
+def test_run_many_runs_every_script_in_one_pipeline(smart):
+    s = store.get_store()
+    (call_a, key_a), (call_b, _) = ban_call("u:1"), ban_call("u:2")
+    s.client.set(key_a, "why", px=5000)
+    replies = s.run_many([call_a, call_b])
+    assert replies[0][0][0] > 0 and replies[0][0][1] == b"why"
+    assert replies[1] == [[-2, b""]]
+
+
+def test_run_many_reloads_flushed_scripts_and_runs_each_call_once(smart, frozen_clock):
+    smart(RATE_LIMIT_PLANS={"p": {"/": {"per_minute": 10}}})
+    from smartlayer import ratelimit
+
+    rule = get_config().plans["p"].rules[0]
+    keys, args = ratelimit.section(Keys(get_config().key_prefix), "u:9", rule)
+    call = (lua.PRE_REQUEST, keys, [frozen_clock(), "ratelimit", len(keys), len(args), *args])
+    s = store.get_store()
+    s.run_many([call])
+    s.client.script_flush()
+    (reply,) = s.run_many([call])
+    assert ratelimit.parse(rule, reply[0]).used == (2,)
+
+
+def test_async_store_runs_the_same_scripts(smart):
+    (call, key), s = ban_call("u:3"), store.get_store()
+    s.client.set(key, "async", px=5000)
+
+    async def go():
+        astore = store.get_async_store()
+        one = await astore.run(*call)
+        many = await astore.run_many([call])
+        return one, many
+
+    one, many = asyncio.run(go())
+    assert one[0][1] == b"async" and many[0][0][1] == b"async"
+
+
+def test_embedded_sync_and_async_share_one_server(settings):
+    settings.SMART_MIDDLEWARE = {"KEY_PREFIX": "shared"}
+    store.get_store().client.set("shared:x", "1", px=5000)
+
+    async def read():
+        return await store.get_async_store().client.get("shared:x")
+
+    assert asyncio.run(read()) == b"1"
+
+
+def test_unreachable_redis_raises_store_unavailable_and_opens_the_breaker(settings):
+    settings.SMART_MIDDLEWARE = {"REDIS_URL": "redis://127.0.0.1:1/0", "BREAKER_THRESHOLD": 2}
+    s = store.get_store()
+    call, _ = ban_call("u:4")
+    for _ in range(2):
+        with pytest.raises(StoreUnavailable):
+            s.run(*call)
+    with pytest.raises(StoreUnavailable, match="circuit open"):
+        s.run(*call)
+
+
+@requires_real_redis
+def test_cache_alias_reuses_the_django_redis_pool(settings, rf_user, frozen_clock, call):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REAL_REDIS_URL,
+            "OPTIONS": {"SOCKET_TIMEOUT": 0.5, "SOCKET_CONNECT_TIMEOUT": 0.5},
+        }
+    }
+    settings.SMART_MIDDLEWARE = {
+        "CACHE_ALIAS": "default",
+        "KEY_PREFIX": f"alias{frozen_clock()}",
+        "RATE_LIMIT_PLANS": {"anonymous": {"/": {"per_minute": 2}}},
+    }
+    from django_redis import get_redis_connection
+
+    assert store.get_store().client is get_redis_connection("default")
+    run = call()
+    assert [run(rf_user("/x")).status_code for _ in range(3)] == [200, 200, 429]
+    client = get_redis_connection("default")
+    for key in client.scan_iter(match=f"alias{frozen_clock()}:*"):
+        client.delete(key)
+
+
+@requires_real_redis
+def test_cache_alias_without_socket_timeout_warns(settings):
+    from smartlayer.checks import check_settings
+
+    settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REAL_REDIS_URL}}
+    settings.SMART_MIDDLEWARE = {"CACHE_ALIAS": "default"}
+    assert "smartlayer.W004" in [m.id for m in check_settings()]

@@ -84,15 +84,24 @@ def cluster_url(tmp_path_factory):
                     cwd=d,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
-                )  # fmt: skip
+                )
             )
         for port in ports:
             wait_for(lambda p=port: _ping(p), f"redis-server on {port}")
         subprocess.run(
-            ["redis-cli", "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports),
-             "--cluster-replicas", "0", "--cluster-yes"],
-            check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+            [
+                "redis-cli",
+                "--cluster",
+                "create",
+                *(f"127.0.0.1:{p}" for p in ports),
+                "--cluster-replicas",
+                "0",
+                "--cluster-yes",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         wait_for(lambda: _cluster_ok(ports[0]), "cluster_state:ok")
         yield f"redis://127.0.0.1:{ports[0]}/0"
     finally:

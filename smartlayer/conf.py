@@ -41,9 +41,6 @@ FEATURE_KEYS = frozenset(
         "ANALYSE_LOGS_AT",
         "LOG_RETENTION_DAYS",
         "LOG_SAMPLE_RATE",
-        "grey_suspicion_threshold",
-        "grey_hard_block_score",
-        "grey_sensitive_paths",
     }
 )
 
@@ -80,6 +77,49 @@ class Plan:
         return None
 
 
+DEFAULT_SENSITIVE_PATHS = (
+    "/admin", "/.env", "/config", "/phpmyadmin", "/wp-admin", "/api/token", "/api/login",
+)  # fmt: skip
+SUSPICIOUS_USER_AGENTS = (
+    "curl", "python-requests", "go-http", "java/", "headlesschrome", "phantomjs", "scrapy",
+    "wget", "libwww", "httpx", "okhttp", "aiohttp",
+)  # fmt: skip
+GREY_WEIGHTS = {
+    "suspicious_ua": 2, "elevated_rate": 3, "moderate_errors": 2, "sensitive_paths": 3,
+    "scanning": 2, "sequential_ids": 5, "idle_burst": 2, "anonymous": 1,
+}  # fmt: skip
+ANOMALY_DEFAULTS: dict[str, int] = {
+    "empty_ua_ban_hours": 24,
+    "burst_requests": 50,  # in 10 s: BLACK
+    "burst_ban_hours": 1,
+    "error_percent": 75,  # of >= error_min_requests in 2 min: BLACK
+    "error_min_requests": 10,
+    "error_ban_hours": 24,
+    "elevated_requests": 20,  # in 10 s: GREY
+    "moderate_error_percent": 40,  # in 2 min: GREY
+    "sensitive_hits": 3,  # in 1 min, anonymous: GREY
+    "distinct_paths": 25,  # in 1 min: GREY
+    "sequential_run": 5,  # consecutive trailing ids in 1 min: GREY
+    "idle_burst_requests": 15,  # in 10 s on <= idle_burst_paths after 30-40 min idle: GREY
+    "idle_burst_paths": 2,
+    "grace_requests": 20,  # fewer earlier requests in 24 h: not scored
+    "hard_block_ban_hours": 48,
+    "ai_cooldown_seconds": 900,  # one AI question per identity per cool-down
+}
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyConfig:
+    """Rules of the anomaly detector (docs/anomaly.md)."""
+
+    limits: Mapping[str, int] = field(default_factory=lambda: dict(ANOMALY_DEFAULTS))
+    weights: Mapping[str, int] = field(default_factory=lambda: dict(GREY_WEIGHTS))
+    suspicion_threshold: int = 5
+    hard_block_score: int = 8
+    sensitive_paths: tuple[str, ...] = DEFAULT_SENSITIVE_PATHS
+    suspicious_user_agents: tuple[str, ...] = SUSPICIOUS_USER_AGENTS
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything smartlayer reads from settings, validated."""
@@ -107,6 +147,7 @@ class Config:
     default_plan: str = "default"
     plans: Mapping[str, Plan] = field(default_factory=dict)
     ratelimit_headers: bool = True
+    anomaly: AnomalyConfig = field(default_factory=AnomalyConfig)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -310,6 +351,48 @@ def collapse_slashes(path: str) -> str:
     return re.sub("/{2,}", "/", path) if "//" in path else path
 
 
+def _int_map(p: _Parser, key: str, value: Any, defaults: Mapping[str, int]) -> dict[str, int]:
+    out = dict(defaults)
+    if not isinstance(value, Mapping):
+        p.problem("smartlayer.E201", f"{key} must be a dict, not {value!r}.")
+        return out
+    for name, number in value.items():
+        if name not in defaults:
+            close = difflib.get_close_matches(str(name), defaults, n=1)
+            hint = f"Did you mean {close[0]!r}?" if close else f"Known: {', '.join(defaults)}."
+            p.problem("smartlayer.E201", f"{key} has unknown entry {name!r}.", hint)
+        elif isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            p.problem("smartlayer.E202", f"{key}[{name!r}] must be a non-negative integer.")
+        else:
+            out[name] = number
+    return out
+
+
+def _anomaly(p: _Parser) -> AnomalyConfig:
+    raw = dict(p.raw.get("ANOMALY", {})) if isinstance(p.raw.get("ANOMALY", {}), Mapping) else None
+    if raw is None:
+        p.problem("smartlayer.E201", "ANOMALY must be a dict.")
+        raw = {}
+    weights = _int_map(p, "ANOMALY['weights']", raw.pop("weights", {}), GREY_WEIGHTS)
+    agents = raw.pop("suspicious_user_agents", SUSPICIOUS_USER_AGENTS)
+    if isinstance(agents, str) or not all(isinstance(a, str) and a for a in agents):
+        p.problem("smartlayer.E202", "ANOMALY['suspicious_user_agents'] must be a list of strings.")
+        agents = SUSPICIOUS_USER_AGENTS
+    limits = _int_map(p, "ANOMALY", raw, ANOMALY_DEFAULTS)
+    sensitive = p.raw.get("grey_sensitive_paths", DEFAULT_SENSITIVE_PATHS)
+    if isinstance(sensitive, str) or not all(isinstance(x, str) for x in sensitive):
+        p.problem("smartlayer.E202", "grey_sensitive_paths must be a list of path prefixes.")
+        sensitive = DEFAULT_SENSITIVE_PATHS
+    return AnomalyConfig(
+        limits=limits,
+        weights=weights,
+        suspicion_threshold=p.number("grey_suspicion_threshold", 5, 1, 1000, integer=True),
+        hard_block_score=p.number("grey_hard_block_score", 8, 1, 1000, integer=True),
+        sensitive_paths=tuple(sensitive),
+        suspicious_user_agents=tuple(a.lower() for a in agents),
+    )
+
+
 def _features(p: _Parser) -> frozenset[str]:
     value = p.raw.get("FEATURES", FEATURES)
     if isinstance(value, str) or not all(v in FEATURES for v in value):
@@ -350,7 +433,8 @@ _CORE_KEYS = (
     "REDIS_TIMEOUT", "REDIS_MAX_CONNECTIONS", "REDIS_POOL_TIMEOUT", "BREAKER_THRESHOLD",
     "BREAKER_COOLDOWN", "TRUSTED_PROXIES", "TRUST_PROXY", "IPV6_PREFIX", "WHITELIST_IPS",
     "WHITELIST_PATHS", "WHITELIST_USERS", "IDENTITY_RESOLVER", "PLAN_FIELD", "DEFAULT_PLAN",
-    "RATE_LIMIT_PLANS", "RATELIMIT_HEADERS",
+    "RATE_LIMIT_PLANS", "RATELIMIT_HEADERS", "ANOMALY", "grey_suspicion_threshold",
+    "grey_hard_block_score", "grey_sensitive_paths",
 )  # fmt: skip
 
 
@@ -381,6 +465,7 @@ def parse(raw: Any) -> Config:
         default_plan=_string(p, "DEFAULT_PLAN", "default"),
         plans=_plans(p),
         ratelimit_headers=p.boolean("RATELIMIT_HEADERS", True),
+        anomaly=_anomaly(p),
         raw=dict(raw),
     )
     if p.problems:

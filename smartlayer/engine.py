@@ -1,20 +1,24 @@
 """One request through every enabled feature, as pure functions: what to ask Redis before
-the view (one PRE_REQUEST call holding a section per feature) and what the answer means.
+the view (one PRE_REQUEST call holding a section per feature), what the answer means, and
+what to write after the view (one pipeline, only when there is something to write).
 The middleware does the I/O; features add a section here and a ``.lua`` file in lua/."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from smartlayer import clock, ratelimit
+from smartlayer import anomaly, clock, lua, ratelimit
 from smartlayer.clientip import client_address
 from smartlayer.conf import Config, Rule
 from smartlayer.identity import Identity, allowlisted, path_allowlisted, resolve
 from smartlayer.keys import Keys
+from smartlayer.lua import ScriptCall
 
 # Features that can refuse a request, and so need the ban check before anything else.
 GUARDED = frozenset({"anomaly", "validator", "ratelimit"})
+# The AI may ban for up to a week; the ban index must outlive every ban in it.
+LONGEST_AI_BAN_HOURS = 168
 
 
 @dataclass(slots=True)
@@ -22,15 +26,28 @@ class Prepared:
     """The pre-request script call for one request, and what decide() needs to read it."""
 
     identity: Identity
+    now: int
+    user_agent: str = ""
     rule: Rule | None = None
     sections: list[str] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)
     args: list[Any] = field(default_factory=list)
+    facts: anomaly.Facts | None = None
+    verdict: anomaly.Verdict = anomaly.NOTHING
 
     def add(self, name: str, keys: list[str], args: list[Any]) -> None:
         self.sections.append(name)
         self.keys += keys
         self.args += [name, len(keys), len(args), *args]
+
+
+@dataclass(frozen=True, slots=True)
+class Ban:
+    """A ban this request decided: already written by the script, or to write after."""
+
+    seconds: int
+    reason: str
+    written: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +60,7 @@ class Outcome:
     headers: dict[str, str] = field(default_factory=dict)
     detail: dict[str, Any] = field(default_factory=dict)  # goes into the JSON body
     note: str = ""  # for logs and signals only, never sent to the client
+    ban: Ban | None = None
 
 
 ALLOW = Outcome()
@@ -56,6 +74,9 @@ class Engine:
         self.features = features
         self.keys = Keys(cfg.key_prefix)
         self.guarded = bool(features & GUARDED)
+        lim = cfg.anomaly.limits
+        hours = [lim[k] for k in lim if k.endswith("_ban_hours")] + [LONGEST_AI_BAN_HOURS]
+        self.longest_ban = max(hours) * 3600
 
     def skip(self, path: str) -> bool:
         """True when nothing needs to run for this path (no feature, or WHITELIST_PATHS)."""
@@ -67,8 +88,15 @@ class Engine:
         identity = resolve(self.cfg, addr, user, resolved)
         if allowlisted(identity, addr, self.cfg):
             return None
-        p = Prepared(identity, args=[clock.now_ms()])
-        p.add("ban", [self.keys.ban(identity.key)], [])
+        p = Prepared(identity, clock.now_ms())
+        p.args.append(p.now)
+        ban_keys = [self.keys.ban(identity.key)]
+        if self.cfg.monitor_only:
+            ban_keys.append(self.keys.would_ban(identity.key))
+        p.add("ban", ban_keys, [])
+        if "anomaly" in self.features:
+            p.user_agent = anomaly.user_agent(request.META)
+            p.add("anomaly", *anomaly.section(self.keys, identity.key, request.path, p.user_agent, self.cfg))
         if "ratelimit" in self.features:
             p.rule = ratelimit.match(self.cfg, identity.plan, request.path)
             if p.rule is not None:
@@ -80,10 +108,35 @@ class Engine:
         outcome = ALLOW
         for name, reply in zip(p.sections, replies, strict=False):
             if name == "ban" and int(reply[0]) != -2:
-                return _banned(reply)
-            if name == "ratelimit" and p.rule is not None:
-                outcome = self._ratelimit(p, p.rule, reply) or outcome
+                banned = _banned(reply)
+                if not int(reply[2]):
+                    return banned
+                outcome = banned  # monitor mode: a would-be ban, facts keep being recorded
+            elif name == "anomaly":
+                outcome = self._anomaly(p, reply) or outcome
+                if outcome.ban is not None:
+                    return outcome
+            elif name == "ratelimit" and p.rule is not None:
+                limited = self._ratelimit(p, p.rule, reply)
+                if limited is not None:
+                    keep = outcome.reason is not None and limited.reason is None
+                    outcome = replace(outcome, headers=limited.headers) if keep else limited
         return outcome
+
+    def _anomaly(self, p: Prepared, reply: list[Any]) -> Outcome | None:
+        p.facts = facts = anomaly.parse(reply)
+        if facts is None:
+            return None
+        if facts.rule:
+            ban = Ban(facts.ban_seconds, facts.rule, written=True)
+            return Outcome("anomaly", 403, facts.ban_seconds, note=facts.rule, ban=ban)
+        anonymous = p.identity.user_id is None
+        p.verdict = verdict = anomaly.score(facts, anonymous, p.user_agent, self.cfg)
+        if verdict.action == "ban":
+            why = "grey:" + "+".join(verdict.signals)
+            ban = Ban(verdict.ban_seconds, why, written=False)
+            return Outcome("anomaly", 403, verdict.ban_seconds, note=why, ban=ban)
+        return None
 
     def _ratelimit(self, p: Prepared, rule: Rule, reply: list[Any]) -> Outcome | None:
         result = ratelimit.parse(rule, reply)
@@ -95,6 +148,25 @@ class Engine:
         reason = "quota" if result.window == "lifetime" else "rate_limit"
         detail = {"plan": p.identity.plan, "window": result.window, "limit": result.limit}
         return Outcome(reason, 429, result.retry_after, headers, detail)
+
+    def after(self, p: Prepared, outcome: Outcome | None, status: int, refused: bool) -> list[ScriptCall]:
+        """The post-view writes: an application error for the anomaly facts, a ban to write
+        or index. Empty (no round trip) for most requests."""
+        if "anomaly" not in self.features:
+            return []
+        calls: list[ScriptCall] = []
+        error = not refused and status >= 400
+        ban = outcome.ban if outcome is not None else None
+        write = ban if ban is not None and not ban.written else None
+        monitor = self.cfg.monitor_only
+        if error or write:
+            ban_key = (self.keys.would_ban if monitor else self.keys.ban)(p.identity.key)
+            args = [p.now, int(error), write.seconds if write else 0, write.reason if write else ""]
+            calls.append((lua.ANOMALY_AFTER, [self.keys.anomaly(p.identity.key)[0], ban_key], args))
+        if ban is not None:
+            index = [self.keys.ban_index(monitor)]
+            calls.append((lua.BAN_INDEX, index, [p.now, p.identity.key, ban.seconds, self.longest_ban]))
+        return calls
 
 
 def _banned(reply: list[Any]) -> Outcome:

@@ -44,6 +44,23 @@ class Keys:
     def ban(self, identity: str) -> str:
         return f"{self.prefix}:{{{identity}}}:ban"
 
+    def would_ban(self, identity: str) -> str:
+        """A ban decided in monitor mode: reported, never enforced."""
+        return f"{self.prefix}:{{{identity}}}:wban"
+
+    def ban_index(self, monitor: bool = False) -> str:
+        """Sorted set of banned identities by expiry, for listing without KEYS."""
+        return f"{self.prefix}:{'wbans' if monitor else 'bans'}"
+
+    def anomaly(self, identity: str) -> tuple[str, str, str]:
+        """Behaviour facts: ring-buffer hash, recent path hashes, recent trailing ids."""
+        base = f"{self.prefix}:{{{identity}}}:an"
+        return base, base + ":p", base + ":i"
+
+    def ai_lock(self, identity: str) -> str:
+        """Held while (and a cool-down after) the AI is asked about this identity."""
+        return f"{self.prefix}:{{{identity}}}:ai"
+
     def ratelimit(self, identity: str, path_prefix: str) -> str:
         """Hash of sliding-window buckets for one identity on one configured prefix."""
         return f"{self.prefix}:{{{identity}}}:rl:{component(path_prefix)}"

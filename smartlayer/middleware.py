@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -83,36 +84,36 @@ class SmartLayerMiddleware:
         if self.async_mode:
             return self.__acall__(request)
         prepared = self._prepare_sync(request)
-        outcome = None
-        if prepared is not None:
-            try:
-                replies = get_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-            except StoreUnavailable:
-                refused = self._unavailable(request)
-                if refused is not None:
-                    return refused
-            else:
-                outcome = self._decide(request, prepared, replies)
-                if outcome is not None and outcome.reason and not self.cfg.monitor_only:
-                    return self._refusal(outcome)
-        response = self.get_response(request)
+        if prepared is None:
+            return self.get_response(request)
+        try:
+            replies = get_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
+        except StoreUnavailable:
+            return self._unavailable(request) or self.get_response(request)
+        outcome = self._decide(request, prepared, replies)
+        refused = self._refusal(outcome)
+        response = refused or self.get_response(request)
+        calls = self._after(prepared, outcome, response, refused is not None)
+        if calls:
+            with suppress(StoreUnavailable):  # logged by the breaker; best effort
+                get_store().run_many(calls)
         return self._finish(response, outcome)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         prepared = await self._prepare_async(request)
-        outcome = None
-        if prepared is not None:
-            try:
-                replies = await get_async_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-            except StoreUnavailable:
-                refused = self._unavailable(request)
-                if refused is not None:
-                    return refused
-            else:
-                outcome = self._decide(request, prepared, replies)
-                if outcome is not None and outcome.reason and not self.cfg.monitor_only:
-                    return self._refusal(outcome)
-        response = await self.get_response(request)
+        if prepared is None:
+            return await self.get_response(request)
+        try:
+            replies = await get_async_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
+        except StoreUnavailable:
+            return self._unavailable(request) or await self.get_response(request)
+        outcome = self._decide(request, prepared, replies)
+        refused = self._refusal(outcome)
+        response = refused or await self.get_response(request)
+        calls = self._after(prepared, outcome, response, refused is not None)
+        if calls:
+            with suppress(StoreUnavailable):
+                await get_async_store().run_many(calls)
         return self._finish(response, outcome)
 
     # -- identity: the only part that differs between sync and async ----------------------
@@ -153,8 +154,23 @@ class SmartLayerMiddleware:
         except Exception:  # noqa: BLE001 - a malformed reply must not become a 500
             _log_internal("decision")
             return None
+        enforced = not self.cfg.monitor_only
+        if outcome.ban is not None:
+            logger.warning(
+                "smartlayer: %s %s for %ss (%s)",
+                "banned" if enforced else "would ban",
+                prepared.identity.key,
+                outcome.ban.seconds,
+                outcome.ban.reason,
+            )
+            signals.identity_banned.send(
+                sender=type(self),
+                identity=prepared.identity,
+                reason=outcome.ban.reason,
+                seconds=outcome.ban.seconds,
+                enforced=enforced,
+            )
         if outcome.reason:
-            enforced = not self.cfg.monitor_only
             logger.info(
                 "smartlayer: %s %s for %s on %s%s",
                 "refused" if enforced else "would refuse",
@@ -170,11 +186,28 @@ class SmartLayerMiddleware:
                 identity=prepared.identity,
                 enforced=enforced,
             )
+        if prepared.verdict.action == "ask_ai":
+            logger.info(
+                "smartlayer: %s is suspicious (score %s: %s)",
+                prepared.identity.key,
+                prepared.verdict.score,
+                "+".join(prepared.verdict.signals),
+            )
         return outcome
 
-    def _refusal(self, outcome: Outcome) -> HttpResponseBase:
-        assert outcome.reason is not None
+    def _refusal(self, outcome: Outcome | None) -> HttpResponseBase | None:
+        if outcome is None or not outcome.reason or self.cfg.monitor_only:
+            return None
         return refusal(outcome.status, outcome.reason, outcome.retry_after, outcome.headers, **outcome.detail)
+
+    def _after(
+        self, prepared: Prepared, outcome: Outcome | None, response: HttpResponseBase, refused: bool
+    ) -> list[Any]:
+        try:
+            return self.engine.after(prepared, outcome, response.status_code, refused)
+        except Exception:  # noqa: BLE001 - never a 500 from us
+            _log_internal("post-view bookkeeping")
+            return []
 
     def _unavailable(self, request: HttpRequest) -> HttpResponseBase | None:
         """FAIL_MODE: let the request through (open) or answer 503 (closed)."""

@@ -26,6 +26,7 @@ from redis.retry import Retry
 from smartlayer import clock, lua
 from smartlayer.conf import Config, get_config
 from smartlayer.exceptions import StoreUnavailable
+from smartlayer.lua import ScriptCall
 
 logger = logging.getLogger("smartlayer")
 
@@ -39,9 +40,6 @@ _NO_SETINFO: dict[str, Any] = (
     if "driver_info" in inspect.signature(redis.Redis.__init__).parameters
     else {"lib_name": None, "lib_version": None}
 )
-
-# (script, KEYS, ARGV) for run_many
-ScriptCall = tuple[lua.LuaScript, Sequence[str], Sequence[Any]]
 
 
 class Breaker:
@@ -98,6 +96,10 @@ def _url_kwargs(cfg: Config) -> dict[str, Any]:
         "socket_connect_timeout": cfg.redis_timeout,
         # Retries belong to the breaker, not to the request path.
         "retry": Retry(NoBackoff(), 0),
+        # RESP2 (redis-py < 8's default) on every version: redis-py 8.1's asyncio pools do
+        # not replace a pooled RESP3 connection that the server closed (a Redis restart), so
+        # each one failed a request; RESP2 also saves a HELLO per new connection.
+        "protocol": 2,
         **_NO_SETINFO,
     }
 
@@ -164,6 +166,7 @@ def _async_client(cfg: Config) -> Any:
             max_connections=cfg.redis_max_connections,
             timeout=cfg.redis_pool_timeout,
             retry=Retry(NoBackoff(), 0),
+            protocol=2,  # see _url_kwargs
             **{k: v for k, v in sync_pool.connection_kwargs.items() if k in _PORTABLE_KWARGS},
             **_NO_SETINFO,
         )
@@ -282,6 +285,10 @@ class AsyncStore:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
+            if isinstance(client, redis.asyncio.cluster.RedisCluster):
+                results = [await self._scripts[c[0].name](keys=c[1], args=c[2]) for c in calls]
+                self.breaker.success()
+                return results
             results = await _evalsha_all(client.pipeline(transaction=False), calls).execute(
                 raise_on_error=False
             )

@@ -23,6 +23,8 @@ from smartlayer.middleware import SmartLayerMiddleware
 REAL_REDIS_URL = os.environ.get("REDIS_URL")
 BACKENDS = ["fakeredis"] + (["redis"] if REAL_REDIS_URL else [])
 
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
 requires_real_redis = pytest.mark.skipif(not REAL_REDIS_URL, reason="needs a real Redis: set REDIS_URL")
 
 
@@ -91,6 +93,7 @@ def rf_user():
     factory = RequestFactory()
 
     def make(path: str = "/", user: Any = None, ip: str = "203.0.113.10", **extra: Any):
+        extra.setdefault("HTTP_USER_AGENT", BROWSER)
         request = factory.get(path, REMOTE_ADDR=ip, **extra)
         request.user = user if user is not None else AnonymousUser()
         return request

@@ -15,7 +15,7 @@ from django.test import RequestFactory
 
 from smartlayer import store
 from smartlayer.middleware import SmartLayerMiddleware
-from tests.conftest import User
+from tests.conftest import BROWSER, User
 
 pytestmark = [
     pytest.mark.redis_server,
@@ -141,7 +141,7 @@ def on_cluster(settings, cluster_url, frozen_clock):
 
 
 def request(path, ip, user=None):
-    r = RequestFactory().get(path, REMOTE_ADDR=ip)
+    r = RequestFactory().get(path, REMOTE_ADDR=ip, HTTP_USER_AGENT=BROWSER)
     r.user = user or AnonymousUser()
     return r
 

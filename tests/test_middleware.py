@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from smartlayer import signals
 from smartlayer.middleware import AIAnomalyDetector, RateLimiter, SmartLayerMiddleware, WatchLog
-from tests.conftest import User
+from tests.conftest import BROWSER, User
 
 PLANS = {
     "anonymous": {"/api/": {"per_minute": 3}},
@@ -241,5 +241,5 @@ def test_full_django_stack_with_client(plans, client):
             "smartlayer.middleware.SmartLayerMiddleware",
         ]
     ):
-        codes = [client.get("/api/users/1/").status_code for _ in range(4)]
+        codes = [client.get("/api/users/1/", HTTP_USER_AGENT=BROWSER).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]

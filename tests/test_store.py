@@ -24,7 +24,7 @@ def test_run_many_runs_every_script_in_one_pipeline(smart):
     s.client.set(key_a, "why", px=5000)
     replies = s.run_many([call_a, call_b])
     assert replies[0][0][0] > 0 and replies[0][0][1] == b"why"
-    assert replies[1] == [[-2, b""]]
+    assert replies[1] == [[-2, b"", 0]]
 
 
 def test_run_many_reloads_flushed_scripts_and_runs_each_call_once(smart, frozen_clock):

@@ -8,10 +8,12 @@ and still costs no extra round trip.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any
 
-PRE_SECTIONS = ("ban", "ratelimit")
+PRE_SECTIONS = ("ban", "anomaly", "ratelimit")
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,10 @@ class LuaScript:
     @property
     def sha(self) -> str:
         return hashlib.sha1(self.source.encode()).hexdigest()
+
+
+# (script, KEYS, ARGV): one call of a pipeline (store.run_many)
+ScriptCall = tuple[LuaScript, Sequence[str], Sequence[Any]]
 
 
 def _read(name: str) -> str:
@@ -35,5 +41,13 @@ PRE_REQUEST = LuaScript(
     + _read("pre_request.lua"),
 )
 
-ALL = (PRE_REQUEST,)
-FILES = ("pre_request.lua", *(f"{section}.lua" for section in PRE_SECTIONS))
+ANOMALY_AFTER = LuaScript("anomaly_after", _read("anomaly_after.lua"))
+BAN_INDEX = LuaScript("ban_index", _read("ban_index.lua"))
+
+ALL = (PRE_REQUEST, ANOMALY_AFTER, BAN_INDEX)
+FILES = (
+    "pre_request.lua",
+    "anomaly_after.lua",
+    "ban_index.lua",
+    *(f"{section}.lua" for section in PRE_SECTIONS),
+)

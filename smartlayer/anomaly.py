@@ -98,10 +98,9 @@ def _signals(f: Facts, anonymous: bool, ua: str, cfg: Config) -> list[str]:
         found.append("suspicious_ua")
     if lim["elevated_requests"] <= f.requests_10s < lim["burst_requests"]:
         found.append("elevated_rate")
-    if f.requests_2m >= lim["error_min_requests"] and (
-        lim["moderate_error_percent"] * f.requests_2m
-        <= 100 * f.errors_2m
-        < lim["error_percent"] * f.requests_2m
+    done = f.requests_2m - 1  # outcomes known: every request but this one
+    if done >= lim["error_min_requests"] and (
+        lim["moderate_error_percent"] * done <= 100 * f.errors_2m < lim["error_percent"] * done
     ):
         found.append("moderate_errors")
     if anonymous and f.sensitive_1m >= lim["sensitive_hits"]:

@@ -102,12 +102,14 @@ SECTIONS.anomaly = function(ctx, keys, args)
     end
   end
 
+  -- error rates are over the requests whose outcome is known: not this one
+  local done = r2m - 1
   local rule, ban = "", 0
   if args[4] == "1" then
     rule, ban = "empty_user_agent", tonumber(args[8])
   elseif r10 >= tonumber(args[6]) then
     rule, ban = "burst", tonumber(args[7])
-  elseif r2m >= tonumber(args[10]) and e2m * 100 >= tonumber(args[9]) * r2m then
+  elseif done >= tonumber(args[10]) and e2m * 100 >= tonumber(args[9]) * done then
     rule, ban = "error_rate", tonumber(args[11])
   end
   if ban > 0 then

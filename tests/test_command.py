@@ -42,3 +42,26 @@ def test_limits_show_and_reset(smart, frozen_clock, call, rf_user):
 def test_bad_identity_is_a_clear_error(smart):
     with pytest.raises(CommandError, match="neither"):
         run("limits", "show", "not-an-ip")
+
+
+def test_bans_add_list_remove(smart, call, rf_user):
+    smart()
+    mw = call()
+    assert "banned ip:192.0.2.5 for 7200s" in run(
+        "bans", "add", "192.0.2.5", "--hours", "2", "--reason", "abuse"
+    )
+    assert mw(rf_user("/x", ip="192.0.2.5")).status_code == 403
+    listing = run("bans", "list")
+    assert "ip:192.0.2.5" in listing and "abuse" in listing and "1 ban(s)" in listing
+    assert "0 ban(s)" in run("bans", "list", "--search", "u:")
+    assert "ban lifted" in run("bans", "remove", "ip:192.0.2.5")
+    assert mw(rf_user("/x", ip="192.0.2.5")).status_code == 200
+    assert "0 ban(s)" in run("bans", "list")
+    assert "was not banned" in run("bans", "remove", "ip:192.0.2.5")
+
+
+def test_bans_made_by_the_detector_are_listed(smart, call, rf_user):
+    smart()
+    call()(rf_user("/x", ip="192.0.2.6", HTTP_USER_AGENT=""))
+    listing = run("bans", "list")
+    assert "ip:192.0.2.6" in listing and "empty_user_agent" in listing

@@ -1,4 +1,5 @@
-"""``manage.py smartlayer status | limits show|reset <identity>``: look at and reset state."""
+"""``manage.py smartlayer status | bans list|add|remove | limits show|reset``: look at and
+change state."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartlayer import clock, keys, ratelimit
+from smartlayer import bans, clock, keys, ratelimit
 from smartlayer.clientip import group, parse_address
 from smartlayer.conf import get_config
 from smartlayer.exceptions import StoreUnavailable
@@ -25,11 +26,22 @@ def identity_of(text: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Inspect smartlayer's Redis state: status, and per-identity limits."
+    help = "Inspect smartlayer's Redis state: status, bans, and per-identity limits."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="topic", required=True)
         sub.add_parser("status", help="Configuration summary and Redis health.")
+        ban = sub.add_parser("bans", help="List, add or lift bans.")
+        ban_sub = ban.add_subparsers(dest="action", required=True)
+        listing = ban_sub.add_parser("list", help="Current bans, soonest to expire first.")
+        listing.add_argument("--search", default="", help="only identities containing this")
+        listing.add_argument("--monitor", action="store_true", help="would-be bans of monitor mode")
+        adding = ban_sub.add_parser("add", help="Ban an identity.")
+        adding.add_argument("identity", help="'u:<user id>', 'ip:<address>' or an address")
+        adding.add_argument("--hours", type=float, default=24.0)
+        adding.add_argument("--reason", default="manual")
+        lifting = ban_sub.add_parser("remove", help="Lift a ban.")
+        lifting.add_argument("identity")
         limits = sub.add_parser("limits", help="Show or reset an identity's rate-limit counters.")
         limits.add_argument("action", choices=["show", "reset"])
         limits.add_argument("identity", help="'u:<user id>', 'ip:<address>' or an address")
@@ -38,6 +50,8 @@ class Command(BaseCommand):
         try:
             if options["topic"] == "status":
                 self.status()
+            elif options["topic"] == "bans":
+                self.bans(options)
             else:
                 self.limits(options["action"], identity_of(options["identity"]))
         except StoreUnavailable as exc:
@@ -65,6 +79,25 @@ class Command(BaseCommand):
         persists = persistence() if not cfg.embedded else False
         label = {True: "yes", False: "NO", None: "unknown (CONFIG refused)"}[persists]
         self.stdout.write(f"persists:  {label}")
+
+    def bans(self, options: dict[str, Any]) -> None:
+        action = options["action"]
+        if action == "list":
+            entries = bans.active(options["search"], monitor=options["monitor"])
+            for e in entries:
+                self.stdout.write(f"{e.identity:<40} {e.seconds_left:>8}s  {e.reason}")
+            self.stdout.write(f"{len(entries)} ban(s)")
+        elif action == "add":
+            identity = identity_of(options["identity"])
+            seconds = int(options["hours"] * 3600)
+            if seconds < 1:
+                raise CommandError("--hours must be positive")
+            bans.add(identity, seconds, options["reason"][:200])
+            self.stdout.write(f"banned {identity} for {seconds}s")
+        else:
+            identity = identity_of(options["identity"])
+            lifted = bans.remove(identity)
+            self.stdout.write(f"{identity}: {'ban lifted' if lifted else 'was not banned'}")
 
     def limits(self, action: str, identity: str) -> None:
         cfg = get_config()

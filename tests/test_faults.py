@@ -1,0 +1,311 @@
+"""Redis faults for real, against a private redis-server: stopped, hung, scripts flushed,
+restarted empty. In every case requests keep being answered (FAIL_MODE decides how), the
+circuit breaker keeps a dead Redis off the request path, and enforcement comes back by itself.
+
+Durations are never asserted: the breaker's clock is monkeypatched, and "waited for a
+timeout" is counted as calls to Breaker.failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import logging
+import shutil
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from smartlayer import clock, store
+from smartlayer.exceptions import StoreUnavailable
+from smartlayer.lua import PRE_REQUEST
+from smartlayer.middleware import SmartLayerMiddleware
+from smartlayer.store import AsyncStore, Breaker, Store
+from tests.conftest import async_view, view
+from tests.redis_server import RedisServer
+
+pytestmark = [
+    pytest.mark.redis_server,
+    pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs the redis-server binary"),
+]
+
+THRESHOLD = 3
+COOLDOWN = 5.0
+LIMIT = 3
+PATH = "/api/items/"
+# A browser's: an empty or scripted User-Agent is the anomaly detector's business, not ours.
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+CIRCUIT_OPEN = "circuit open"
+
+
+@pytest.fixture
+def server():
+    with RedisServer() as s:
+        yield s
+
+
+class Monotonic:
+    """The breaker's clock, frozen; advance() moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def breaker_clock(monkeypatch: pytest.MonkeyPatch) -> Monotonic:
+    m = Monotonic()
+    monkeypatch.setattr(clock, "monotonic", m)
+    return m
+
+
+class Spy:
+    """What the store did: calls that reached Redis and failed (Breaker.failure), and every
+    StoreUnavailable it raised, whichever store call (before or after the view) it was."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self.unavailable: list[str] = []
+
+    @property
+    def fast_failures(self) -> int:
+        return self.unavailable.count(CIRCUIT_OPEN)
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Spy:
+    s = Spy()
+    failure = Breaker.failure
+
+    def counting_failure(self: Breaker, exc: BaseException) -> None:
+        s.failures += 1
+        failure(self, exc)
+
+    def recording(method: Any) -> Any:
+        def sync(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return method(self, *args, **kwargs)
+            except StoreUnavailable as exc:
+                s.unavailable.append(str(exc))
+                raise
+
+        async def async_(self: Any, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return await method(self, *args, **kwargs)
+            except StoreUnavailable as exc:
+                s.unavailable.append(str(exc))
+                raise
+
+        return async_ if inspect.iscoroutinefunction(method) else sync
+
+    monkeypatch.setattr(Breaker, "failure", counting_failure)
+    for cls in (Store, AsyncStore):
+        for name in ("run", "run_many"):
+            monkeypatch.setattr(cls, name, recording(getattr(cls, name)))
+    return s
+
+
+@pytest.fixture(params=["open", "closed"])
+def fail_mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def configure(settings: Any, server: RedisServer, fail_mode: str, frozen_clock: Any):
+    """Point SMART_MIDDLEWARE at the private server: anonymous clients get LIMIT per minute."""
+
+    def make(**overrides: Any) -> None:
+        settings.SMART_MIDDLEWARE = {
+            "REDIS_URL": server.url,
+            "KEY_PREFIX": "f" + uuid.uuid4().hex[:12],
+            "FAIL_MODE": fail_mode,
+            "REDIS_TIMEOUT": 0.5,
+            "BREAKER_THRESHOLD": THRESHOLD,
+            "BREAKER_COOLDOWN": COOLDOWN,
+            "RATE_LIMIT_PLANS": {"anonymous": {"/api/": {"per_minute": LIMIT}}},
+            **overrides,
+        }
+
+    make()
+    yield make
+    store.reset()
+
+
+@pytest.fixture
+def serve(mode: str, rf_user: Any):
+    """``serve()`` builds SmartLayerMiddleware and returns ``request() -> response``. In async
+    mode one event loop runs all along in its own thread, as in an ASGI server, so the async
+    client's pooled connections live through the fault and see the server close them."""
+    loop = asyncio.new_event_loop() if mode == "async" else None
+    thread = threading.Thread(target=loop.run_forever, daemon=True) if loop else None
+    if thread is not None:
+        thread.start()
+
+    def make() -> Any:
+        mw = SmartLayerMiddleware(async_view if loop else view)
+
+        def request() -> Any:
+            req = rf_user(PATH, HTTP_USER_AGENT=USER_AGENT)
+            if loop is None:
+                return mw(req)
+            return asyncio.run_coroutine_threadsafe(mw(req), loop).result(timeout=30)
+
+        return request
+
+    yield make
+    if loop is not None and thread is not None:
+
+        async def close() -> None:
+            await store.get_async_store().client.aclose()
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+
+
+def assert_degraded(response: Any, fail_mode: str) -> None:
+    """Redis could not be asked: FAIL_MODE open serves the view, closed answers 503."""
+    if fail_mode == "open":
+        assert response.status_code == 200
+        assert response.content == b"ok"
+        return
+    assert response.status_code == 503
+    assert json.loads(response.content)["error"] == "unavailable"
+    assert response["Retry-After"] == str(round(COOLDOWN))
+
+
+def breaker() -> Breaker:
+    b = store.get_store().breaker
+    assert store.get_async_store().breaker is b  # one per process, for sync and async alike
+    return b
+
+
+def statuses(request: Any, n: int) -> list[int]:
+    return [request().status_code for _ in range(n)]
+
+
+def until_refused(request: Any, breaker_clock: Monotonic, slack: int) -> list[int]:
+    """Statuses of requests up to the first 429, each after a cooldown has passed, so that a
+    stray timeout on a busy machine costs one more request instead of an open breaker."""
+    seen: list[int] = []
+    for _ in range(LIMIT + 1 + slack):
+        breaker_clock.advance(COOLDOWN + 0.1)
+        seen.append(request().status_code)
+        if seen[-1] == 429:
+            break
+    return seen
+
+
+def test_stopped_redis_fails_fast_then_enforcement_resumes(
+    server, configure, serve, spy, breaker_clock, fail_mode, caplog
+):
+    request = serve()
+    assert request().status_code == 200  # a pooled connection now exists
+    server.stop()
+
+    for _ in range(THRESHOLD):
+        assert_degraded(request(), fail_mode)
+    assert spy.failures == THRESHOLD
+    assert CIRCUIT_OPEN not in spy.unavailable[:THRESHOLD]
+    assert breaker().open_until > 0
+
+    # Open: further requests are answered without trying Redis.
+    fast = spy.fast_failures
+    for _ in range(5):
+        assert_degraded(request(), fail_mode)
+    assert spy.failures == THRESHOLD
+    assert spy.fast_failures >= fast + 5
+
+    server.start()  # empty: no persistence
+    # Within the cooldown the breaker does not look, even though Redis is back.
+    assert_degraded(request(), fail_mode)
+    assert spy.failures == THRESHOLD
+
+    breaker_clock.advance(COOLDOWN + 0.1)
+    assert statuses(request, LIMIT + 2) == [200] * LIMIT + [429, 429]
+    assert breaker().open_until == 0 and breaker().failures == 0
+    assert not [r for r in caplog.records if "internal error" in r.getMessage()]
+
+
+def test_hung_redis_costs_at_most_threshold_timeouts(server, configure, serve, spy, breaker_clock, fail_mode):
+    configure(REDIS_TIMEOUT=0.003)
+    request = serve()
+    request()  # warm up: connection and script; a stray timeout here only counts against us
+    sleeper = server.hang(2)
+
+    for _ in range(THRESHOLD + 5):
+        assert_degraded(request(), fail_mode)
+    # However many requests arrive, only THRESHOLD store calls waited for a timeout.
+    assert spy.failures <= THRESHOLD
+    assert breaker().open_until > 0
+    assert spy.unavailable[-5:] == [CIRCUIT_OPEN] * 5
+
+    sleeper.join()  # Redis answers again
+    seen = until_refused(request, breaker_clock, slack=10)
+    assert seen[-1] == 429, seen
+    assert breaker().open_until == 0
+
+
+def test_flushed_scripts_are_reloaded_and_count_once(server, configure, serve, spy, fail_mode):
+    request = serve()
+    assert request().status_code == 200
+    admin = server.client()
+    admin.script_flush()
+    assert admin.script_exists(PRE_REQUEST.sha) == [False]
+
+    assert statuses(request, LIMIT) == [200] * (LIMIT - 1) + [429]
+    assert admin.script_exists(PRE_REQUEST.sha) == [True]
+    assert spy.failures == 0 and spy.unavailable == []
+    admin.close()
+
+
+def test_restart_with_data_gone_restarts_counting(server, configure, serve, spy, fail_mode):
+    request = serve()
+    assert statuses(request, LIMIT + 1) == [200] * LIMIT + [429]
+    server.stop()
+    server.start()
+    # The pooled connection is dead; the pool notices and reconnects without an error.
+    assert statuses(request, LIMIT + 1) == [200] * LIMIT + [429]
+    assert spy.failures == 0 and spy.unavailable == []
+
+
+def test_outage_is_logged_once_per_breaker_opening(
+    server, configure, serve, breaker_clock, fail_mode, caplog
+):
+    caplog.set_level(logging.INFO, logger="smartlayer")
+
+    def outage_logs() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
+
+    def recovery_logs() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if "Redis answers again" in r.getMessage()]
+
+    request = serve()
+    request()
+    server.stop()
+    for _ in range(3):  # requests, and failed probes after each cooldown
+        for _ in range(10):
+            assert_degraded(request(), fail_mode)
+        breaker_clock.advance(COOLDOWN + 0.1)
+    assert len(outage_logs()) == 1
+    assert outage_logs()[0].levelno == logging.ERROR
+    assert outage_logs()[0].name == "smartlayer"
+
+    server.start()
+    assert request().status_code == 200
+    assert len(recovery_logs()) == 1
+
+    server.stop()  # a second outage is a second opening: one more line
+    for _ in range(10):
+        assert_degraded(request(), fail_mode)
+    assert len(outage_logs()) == 2
+    assert len(recovery_logs()) == 1

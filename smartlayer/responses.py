@@ -11,6 +11,7 @@ MESSAGES = {
     "rate_limit": "Too many requests.",
     "quota": "Lifetime quota exhausted.",
     "banned": "Access denied.",
+    "anomaly": "Access denied: unusual behaviour.",
     "unavailable": "Service temporarily unavailable.",
 }
 

@@ -131,7 +131,7 @@ class Config:
     mode: str = "enforce"
     fail_mode: str = "open"
     features: frozenset[str] = frozenset(FEATURES)
-    redis_timeout: float = 0.003
+    redis_timeout: float = 0.01
     redis_max_connections: int = 64
     redis_pool_timeout: float = 1.0
     breaker_threshold: int = 3
@@ -451,7 +451,7 @@ def parse(raw: Any) -> Config:
         mode=p.choice("MODE", ("enforce", "monitor"), "enforce"),
         fail_mode=p.choice("FAIL_MODE", ("open", "closed"), "open"),
         features=_features(p),
-        redis_timeout=p.number("REDIS_TIMEOUT", 0.003, 0.0005, 60, integer=False),
+        redis_timeout=p.number("REDIS_TIMEOUT", 0.01, 0.0005, 60, integer=False),
         redis_max_connections=p.number("REDIS_MAX_CONNECTIONS", 64, 1, 100_000, integer=True),
         redis_pool_timeout=p.number("REDIS_POOL_TIMEOUT", 1.0, 0.001, 60, integer=False),
         breaker_threshold=p.number("BREAKER_THRESHOLD", 3, 1, 1000, integer=True),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from smartlayer import clock, lua
+from smartlayer import clock, keys, lua
+from smartlayer.clientip import group, parse_address
 from smartlayer.conf import get_config
 from smartlayer.engine import LONGEST_AI_BAN_HOURS
 from smartlayer.keys import Keys
@@ -20,6 +21,16 @@ class BanEntry:
     identity: str
     reason: str
     seconds_left: int
+
+
+def parse_identity(text: str) -> str:
+    """'u:42', 'ip:203.0.113.7' or a bare address -> the identity used in keys (ValueError)."""
+    if text.startswith("u:") and len(text) > 2:
+        return keys.user_identity(text[2:])
+    addr = parse_address(text[3:] if text.startswith("ip:") else text)
+    if addr is None:
+        raise ValueError(f"{text!r} is neither 'u:<user id>' nor an IP address.")
+    return keys.ip_identity(group(addr, get_config().ipv6_prefix))
 
 
 def _keys() -> Keys:

@@ -27,4 +27,5 @@ def test_wheel_contains_lua_scripts_and_py_typed(tmp_path):
         assert f"smartlayer/lua/{name}" in names
     assert "smartlayer/py.typed" in names
     assert "smartlayer/management/commands/smartlayer.py" in names
+    assert "smartlayer/templates/smartlayer/bans.html" in names
     assert not any(n.startswith(("tests/", "example/", "benchmarks/")) for n in names)

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import include, path
 
 
 def ok(request, **kwargs):
@@ -9,6 +10,8 @@ def ok(request, **kwargs):
 
 
 urlpatterns = [
+    path("admin/smartlayer/", include("smartlayer.urls")),
+    path("admin/", admin.site.urls),
     path("api/users/<int:pk>/", ok),
     path("api/items/", ok),
     path("health/", ok),

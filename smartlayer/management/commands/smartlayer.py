@@ -7,8 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from smartlayer import bans, clock, keys, ratelimit
-from smartlayer.clientip import group, parse_address
+from smartlayer import bans, clock, ratelimit
 from smartlayer.conf import get_config
 from smartlayer.exceptions import StoreUnavailable
 from smartlayer.keys import Keys
@@ -16,13 +15,10 @@ from smartlayer.store import get_store, persistence
 
 
 def identity_of(text: str) -> str:
-    """'u:42', 'ip:203.0.113.7' or a bare IP address -> the identity used in keys."""
-    if text.startswith("u:"):
-        return keys.user_identity(text[2:])
-    addr = parse_address(text[3:] if text.startswith("ip:") else text)
-    if addr is None:
-        raise CommandError(f"{text!r} is neither 'u:<user id>' nor an IP address.")
-    return keys.ip_identity(group(addr, get_config().ipv6_prefix))
+    try:
+        return bans.parse_identity(text)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 class Command(BaseCommand):

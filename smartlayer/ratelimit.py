@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from smartlayer.conf import Config, Rule, collapse_slashes
 from smartlayer.keys import Keys
@@ -35,15 +36,20 @@ def match(cfg: Config, plan: str, path: str) -> Rule | None:
     return rules.match(collapse_slashes(path)) if rules else None
 
 
+@lru_cache(maxsize=1024)
+def _static_args(rule: Rule) -> tuple[int, ...]:
+    args = [BUCKETS, rule.lifetime or 0]
+    for w in rule.windows:
+        args += [w.seconds, w.limit, w.seconds * 1000 // BUCKETS]
+    return tuple(args)
+
+
 def section(k: Keys, identity: str, rule: Rule) -> tuple[list[str], list[int | str]]:
     """Keys and args of the ratelimit section of the pre-request script."""
     keys = [k.ratelimit(identity, rule.prefix)]
     if rule.lifetime:
         keys.append(k.lifetime(identity, rule.prefix))
-    args: list[int | str] = [BUCKETS, rule.lifetime or 0]
-    for w in rule.windows:
-        args += [w.seconds, w.limit, w.seconds * 1000 // BUCKETS]
-    return keys, args
+    return keys, list(_static_args(rule))
 
 
 def _seconds(ms: int) -> int:
@@ -68,6 +74,7 @@ def parse(rule: Rule, reply: list[int]) -> RateResult | None:
     return RateResult(bool(allowed), window, limit, retry, used, reset, int(reply[3 + 2 * n]))
 
 
+@lru_cache(maxsize=4096)
 def _policy_name(plan: str, window: str) -> str:
     name = f"{plan}-{window}"
     if _TOKEN.fullmatch(name):
@@ -75,24 +82,30 @@ def _policy_name(plan: str, window: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+@lru_cache(maxsize=1024)
+def _policy(plan: str, rule: Rule) -> str:
+    items = [f"{_policy_name(plan, w.name)};q={w.limit};w={w.seconds}" for w in rule.windows]
+    if rule.lifetime:
+        items.append(f"{_policy_name(plan, 'lifetime')};q={rule.lifetime}")
+    return ", ".join(items)
+
+
 def headers(plan: str, rule: Rule, result: RateResult) -> dict[str, str]:
     """``RateLimit-Policy`` (every window) and ``RateLimit`` (the tightest one), per
     draft-ietf-httpapi-ratelimit-headers."""
-    policies, tightest = [], None
+    tightest = None
     for w, used, reset in zip(rule.windows, result.used, result.reset, strict=True):
         name = _policy_name(plan, w.name)
-        policies.append(f"{name};q={w.limit};w={w.seconds}")
         left = max(0, w.limit - used)
         t = result.retry_after if (not result.allowed and result.window == w.name) else reset
         if tightest is None or left < tightest[1]:
             tightest = (name, left, t)
     if rule.lifetime:
         name = _policy_name(plan, "lifetime")
-        policies.append(f"{name};q={rule.lifetime}")
         left = max(0, rule.lifetime - result.lifetime_used)
         if tightest is None or left < tightest[1]:
             tightest = (name, left, None)
-    out = {"RateLimit-Policy": ", ".join(policies)}
+    out = {"RateLimit-Policy": _policy(plan, rule)}
     if tightest is not None:
         name, left, t = tightest
         out["RateLimit"] = f"{name};r={left}" + (f";t={t}" if t is not None else "")

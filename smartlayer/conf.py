@@ -35,9 +35,6 @@ ANONYMOUS_PLAN = "anonymous"
 # in any key is reported with a did-you-mean instead of being silently ignored.
 FEATURE_KEYS = frozenset(
     {
-        "AI_API_KEY",
-        "AI_BASE_URL",
-        "AI_MODEL",
         "ANALYSE_LOGS_AT",
         "LOG_RETENTION_DAYS",
         "LOG_SAMPLE_RATE",
@@ -121,6 +118,18 @@ class AnomalyConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class AIConfig:
+    """An OpenAI-compatible chat-completions endpoint (docs/anomaly.md, "AI verdict")."""
+
+    base_url: str
+    model: str
+    api_key: str = ""
+    timeout: float = 5.0
+    max_concurrency: int = 2
+    queue_size: int = 100
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything smartlayer reads from settings, validated."""
 
@@ -148,6 +157,7 @@ class Config:
     plans: Mapping[str, Plan] = field(default_factory=dict)
     ratelimit_headers: bool = True
     anomaly: AnomalyConfig = field(default_factory=AnomalyConfig)
+    ai: AIConfig | None = None
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -393,6 +403,27 @@ def _anomaly(p: _Parser) -> AnomalyConfig:
     )
 
 
+def _ai(p: _Parser) -> AIConfig | None:
+    url, model, key = (p.raw.get(k) for k in ("AI_BASE_URL", "AI_MODEL", "AI_API_KEY"))
+    timeout = p.number("AI_TIMEOUT", 5.0, 0.05, 120, integer=False)
+    workers = p.number("AI_MAX_CONCURRENCY", 2, 1, 64, integer=True)
+    queue = p.number("AI_QUEUE_SIZE", 100, 1, 100_000, integer=True)
+    if url is None and model is None:
+        return None
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        p.problem("smartlayer.E301", f"AI_BASE_URL {url!r} is not an http(s) URL.",
+                  hint="For example 'https://api.openai.com/v1' or 'http://127.0.0.1:11434/v1'.")  # fmt: skip
+        return None
+    if not isinstance(model, str) or not model:
+        p.problem("smartlayer.E301", "AI_MODEL must name a model when AI_BASE_URL is set.")
+        return None
+    if key is not None and not isinstance(key, str):
+        p.problem("smartlayer.E301", "AI_API_KEY must be a string.")
+        return None
+    return AIConfig(url.rstrip("/"), model, key or "", timeout, workers, queue)
+
+
 def _features(p: _Parser) -> frozenset[str]:
     value = p.raw.get("FEATURES", FEATURES)
     if isinstance(value, str) or not all(v in FEATURES for v in value):
@@ -434,7 +465,8 @@ _CORE_KEYS = (
     "BREAKER_COOLDOWN", "TRUSTED_PROXIES", "TRUST_PROXY", "IPV6_PREFIX", "WHITELIST_IPS",
     "WHITELIST_PATHS", "WHITELIST_USERS", "IDENTITY_RESOLVER", "PLAN_FIELD", "DEFAULT_PLAN",
     "RATE_LIMIT_PLANS", "RATELIMIT_HEADERS", "ANOMALY", "grey_suspicion_threshold",
-    "grey_hard_block_score", "grey_sensitive_paths",
+    "grey_hard_block_score", "grey_sensitive_paths", "AI_BASE_URL", "AI_MODEL", "AI_API_KEY",
+    "AI_TIMEOUT", "AI_MAX_CONCURRENCY", "AI_QUEUE_SIZE",
 )  # fmt: skip
 
 
@@ -466,6 +498,7 @@ def parse(raw: Any) -> Config:
         plans=_plans(p),
         ratelimit_headers=p.boolean("RATELIMIT_HEADERS", True),
         anomaly=_anomaly(p),
+        ai=_ai(p),
         raw=dict(raw),
     )
     if p.problems:

@@ -17,7 +17,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 
-from smartlayer import clock, lua, signals
+from smartlayer import ai, clock, lua, signals
 from smartlayer.conf import get_config
 from smartlayer.engine import Engine, Outcome, Prepared
 from smartlayer.exceptions import ConfigError, StoreUnavailable
@@ -186,13 +186,15 @@ class SmartLayerMiddleware:
                 identity=prepared.identity,
                 enforced=enforced,
             )
-        if prepared.verdict.action == "ask_ai":
+        if prepared.verdict.action == "ask_ai" and prepared.facts is not None:
             logger.info(
                 "smartlayer: %s is suspicious (score %s: %s)",
                 prepared.identity.key,
                 prepared.verdict.score,
                 "+".join(prepared.verdict.signals),
             )
+            if self.cfg.ai is not None:
+                ai.submit_anomaly(self.cfg, prepared.identity, prepared.facts, prepared.user_agent)
         return outcome
 
     def _refusal(self, outcome: Outcome | None) -> HttpResponseBase | None:

@@ -8,8 +8,9 @@ import random
 import pytest
 from django.http import HttpResponse, HttpResponseNotFound
 
-from smartlayer import signals
+from smartlayer import lua, signals
 from smartlayer.conf import get_config
+from smartlayer.engine import Engine
 from smartlayer.keys import Keys
 from smartlayer.middleware import AIAnomalyDetector, SmartLayerMiddleware
 from smartlayer.store import get_store
@@ -180,47 +181,34 @@ def test_sensitive_path_probe_and_hard_block_score(mw, rf_user, frozen_clock):
     assert not banned("ip:203.0.113.10")
 
 
-def test_idle_then_burst_on_one_path_scores(smart, frozen_clock, rf_user):
-    from smartlayer import anomaly
-    from smartlayer.engine import Engine
-
+@pytest.fixture
+def once(smart, rf_user):
+    """Run one request through the engine and the store; return what it prepared and read."""
     smart()
     cfg = get_config()
     engine = Engine(cfg, cfg.features)
 
-    def once(path):
+    def run(path):
         p = engine.prepare(rf_user(path), None)
-        from smartlayer import lua
-
         engine.decide(p, get_store().run(lua.PRE_REQUEST, p.keys, p.args))
         return p
 
+    return run
+
+
+def test_idle_then_burst_on_one_path_scores(once, frozen_clock):
     for i in range(25):  # history, then 45 minutes of silence
         once(f"/a/{i}")
         frozen_clock.advance(5)
     frozen_clock.advance(45 * 60)
-    p = None
     for _ in range(16):
         p = once("/api/report")
         frozen_clock.advance(0.3)
     assert "idle_burst" in p.verdict.signals
     assert p.facts.active_30_40m is False
-    assert anomaly.NOTHING.action == "none"
 
 
-def test_activity_30_to_40_minutes_ago_is_not_idle(smart, frozen_clock, rf_user):
-    from smartlayer import lua
-    from smartlayer.engine import Engine
-
-    smart()
-    cfg = get_config()
-    engine = Engine(cfg, cfg.features)
-
-    def once(path):
-        p = engine.prepare(rf_user(path), None)
-        engine.decide(p, get_store().run(lua.PRE_REQUEST, p.keys, p.args))
-        return p
-
+def test_activity_30_to_40_minutes_ago_is_not_idle(once, frozen_clock):
     once("/x")
     frozen_clock.advance(35 * 60)
     assert once("/x").facts.active_30_40m is True

@@ -169,6 +169,14 @@ class Engine:
         return calls
 
 
+def ratelimit_only(k: Keys, identity: Identity, rule: Rule) -> Prepared:
+    """A pre-request call with only the ratelimit section (DRF throttle, per-view decorator)."""
+    p = Prepared(identity, clock.now_ms(), rule=rule)
+    p.args.append(p.now)
+    p.add("ratelimit", *ratelimit.section(k, identity.key, rule))
+    return p
+
+
 def _banned(reply: list[Any]) -> Outcome:
     ttl_ms = int(reply[0])
     retry = max(1, -(-ttl_ms // 1000)) if ttl_ms > 0 else None

@@ -16,6 +16,8 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "rest_framework",
+    "rest_framework.authtoken",
     "smartlayer",
 ]
 MIDDLEWARE = [

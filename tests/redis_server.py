@@ -25,6 +25,8 @@ BINARY = shutil.which("redis-server")
 # How long a healthy loopback Redis may take to answer a probe; beyond that it counts as hung.
 _PROBE_TIMEOUT = 0.2
 
+POLL_SECONDS = 0.02  # how often to look whether a server is up
+
 
 def free_port() -> int:
     """A loopback port nobody listens on right now."""
@@ -98,7 +100,7 @@ class RedisServer:
             if time.monotonic() > deadline:
                 self.stop()
                 return False
-            time.sleep(0.01)
+            time.sleep(POLL_SECONDS)
 
     def _log_tail(self) -> str:
         log = self._dir / "redis.log"

@@ -22,6 +22,8 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 
+POLL_SECONDS = 0.02  # how often to look whether a server is up
+
 
 def free_ports(n):
     """n free ports whose cluster bus ports (port + 10000) are free too."""
@@ -49,7 +51,7 @@ def wait_for(check, what, timeout=20.0):
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.05)
+        time.sleep(POLL_SECONDS)
     raise RuntimeError(f"timed out waiting for {what}")
 
 

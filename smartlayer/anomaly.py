@@ -11,6 +11,7 @@ from typing import Any
 
 from smartlayer.conf import Config
 from smartlayer.keys import Keys
+from smartlayer.lua import fields
 
 # Only this much of a path or User-Agent is ever looked at.
 MAX_PATH = 2048
@@ -81,8 +82,9 @@ def section(k: Keys, identity: str, path: str, ua: str, cfg: Config) -> tuple[li
     return keys, args
 
 
-def parse(reply: list[Any]) -> Facts | None:
+def parse(raw: Any) -> Facts | None:
     """Read the section's reply; None when an earlier section refused the request."""
+    reply = fields(raw)
     if not reply:
         return None
     rule = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])

@@ -40,6 +40,7 @@ def _keys() -> Keys:
 def add(identity: str, seconds: int, reason: str, monitor: bool = False) -> None:
     """Ban ``identity`` for ``seconds`` (a would-be ban in monitor mode)."""
     k, store = _keys(), get_store()
+    reason = "".join(ch for ch in reason if ch.isprintable())[:200] or "manual"
     key = k.would_ban(identity) if monitor else k.ban(identity)
     store.client.set(key, reason, px=seconds * 1000)
     longest = max(seconds, LONGEST_AI_BAN_HOURS * 3600)

@@ -107,9 +107,9 @@ class Engine:
         """Read the script's replies, section by section, into one outcome."""
         outcome = ALLOW
         for name, reply in zip(p.sections, replies, strict=False):
-            if name == "ban" and int(reply[0]) != -2:
-                banned = _banned(reply)
-                if not int(reply[2]):
+            if name == "ban" and int(lua.fields(reply)[0]) != -2:
+                banned, would_be = _banned(lua.fields(reply))
+                if not would_be:
                     return banned
                 outcome = banned  # monitor mode: a would-be ban, facts keep being recorded
             elif name == "anomaly":
@@ -177,8 +177,10 @@ def ratelimit_only(k: Keys, identity: Identity, rule: Rule) -> Prepared:
     return p
 
 
-def _banned(reply: list[Any]) -> Outcome:
+def _banned(reply: list[Any]) -> tuple[Outcome, bool]:
+    """(the refusal, whether it is only a would-be ban of monitor mode)."""
     ttl_ms = int(reply[0])
     retry = max(1, -(-ttl_ms // 1000)) if ttl_ms > 0 else None
-    why = reply[1].decode() if isinstance(reply[1], bytes) else str(reply[1])
-    return Outcome("banned", 403, retry, note=why)
+    # The reason is whatever sits between the first and the last field.
+    why = lua.SEPARATOR.join(reply[1:-1]).decode("utf-8", "replace")
+    return Outcome("banned", 403, retry, note=why), bool(int(reply[-1]))

@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from smartlayer.conf import Config, Rule, collapse_slashes
 from smartlayer.keys import Keys
+from smartlayer.lua import fields
 
 # Buckets per window. More buckets look back less far past the window (W/N) at the cost of
 # a bigger hash; 10 keeps the hash under ~40 small fields for three windows.
@@ -56,8 +58,9 @@ def _seconds(ms: int) -> int:
     return max(1, -(-ms // 1000))
 
 
-def parse(rule: Rule, reply: list[int]) -> RateResult | None:
+def parse(rule: Rule, raw: Any) -> RateResult | None:
     """Read the section's reply; None when an earlier section refused the request first."""
+    reply = fields(raw)
     if not reply:
         return None
     allowed, refusing, retry_ms = (int(x) for x in reply[:3])

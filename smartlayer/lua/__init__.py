@@ -30,6 +30,18 @@ class LuaScript:
 ScriptCall = tuple[LuaScript, Sequence[str], Sequence[Any]]
 
 
+SEPARATOR = b"\x1f"
+
+
+def fields(reply: bytes | str | Sequence[Any]) -> list[Any]:
+    """The fields of one section's reply to PRE_REQUEST (empty when the section did not run)."""
+    if isinstance(reply, str):
+        reply = reply.encode()
+    if isinstance(reply, bytes):
+        return reply.split(SEPARATOR) if reply else []
+    return list(reply)
+
+
 def _read(name: str) -> str:
     return files(__package__).joinpath(name).read_text(encoding="utf-8")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -82,7 +83,7 @@ class AIClient:
         headers = {"Authorization": f"Bearer {cfg.api_key}"} if cfg.api_key else {}
         timeout = httpx.Timeout(cfg.timeout, connect=min(cfg.timeout, 2.0))
         self.http = httpx.Client(base_url=cfg.base_url, headers=headers, timeout=timeout)
-        self.breaker = Breaker(BREAKER_FAILURES, BREAKER_COOLDOWN)
+        self.breaker = Breaker(BREAKER_FAILURES, BREAKER_COOLDOWN, name="AI provider")
 
     def complete(self, messages: list[dict[str, str]], max_tokens: int = 10) -> str | None:
         """The model's answer, or None when the provider failed (never raises)."""
@@ -136,10 +137,14 @@ def submit_anomaly(cfg: Config, identity: Identity, facts: Facts, user_agent: st
         if len(_recent) >= RECENT_LIMIT:
             _recent.clear()
         _recent[identity.key] = now + cooldown
-        pool = _pools.get(ai)
-        if pool is None:
-            pool = _pools[ai] = ThreadPoolExecutor(ai.max_concurrency, thread_name_prefix="smartlayer-ai")
-        future = pool.submit(_ask_anomaly, cfg, identity, facts, user_agent)
+        try:
+            pool = _pools.get(ai)
+            if pool is None:
+                pool = _pools[ai] = ThreadPoolExecutor(ai.max_concurrency, thread_name_prefix="smartlayer-ai")
+            future = pool.submit(_ask_anomaly, cfg, identity, facts, user_agent)
+        except RuntimeError as exc:  # interpreter shutting down: never an error for the request
+            logger.warning("smartlayer: AI pool unavailable (%s); not asking about %s", exc, identity.key)
+            return False
         _pending.add(future)
     future.add_done_callback(_done)
     return True
@@ -188,3 +193,17 @@ def forget_recent() -> None:
     """Forget which identities were asked recently in this process (tests)."""
     with _lock:
         _recent.clear()
+
+
+def _after_fork_in_child() -> None:
+    """A forked worker starts with no pool threads, no connections and a fresh lock."""
+    global _lock
+    _lock = threading.Lock()
+    _clients.clear()
+    _pools.clear()
+    _pending.clear()
+    _recent.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)

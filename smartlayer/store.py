@@ -49,7 +49,8 @@ class Breaker:
     calls fail at once without I/O; then one call is let through as a probe.
     """
 
-    def __init__(self, threshold: int, cooldown: float) -> None:
+    def __init__(self, threshold: int, cooldown: float, name: str = "Redis") -> None:
+        self.name = name
         self.threshold = threshold
         self.cooldown = cooldown
         self.failures = 0
@@ -70,7 +71,7 @@ class Breaker:
     def success(self) -> None:
         if self.failures or self.open_until:
             if self.open_until:
-                logger.warning("smartlayer: Redis answers again; circuit closed")
+                logger.warning("smartlayer: %s answers again; circuit closed", self.name)
             self.failures = 0
             self.open_until = 0.0
 
@@ -83,7 +84,8 @@ class Breaker:
             self.open_until = clock.monotonic() + self.cooldown
         if not reopened:
             logger.error(
-                "smartlayer: Redis unavailable (%s: %s); circuit open, retrying every %.1fs",
+                "smartlayer: %s unavailable (%s: %s); circuit open, retrying every %.1fs",
+                self.name,
                 type(exc).__name__,
                 exc,
                 self.cooldown,

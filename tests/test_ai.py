@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -53,9 +54,14 @@ class FakeAI:
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # a client that gave up ("slow") leaves a broken pipe: expected
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        serve = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        serve.start()
 
     def close(self) -> None:
         self.release.set()
@@ -179,12 +185,52 @@ def test_parse_verdict(text, hours):
     assert ai.parse_verdict(text) == hours
 
 
-def test_client_breaker_stops_calling_a_failing_provider(fake_ai):
+def test_client_breaker_stops_calling_a_failing_provider(fake_ai, caplog):
     fake_ai.answer = "500"
     client = ai.AIClient(AIConfig(fake_ai.url, "m", timeout=0.5))
     answers = [client.complete([{"role": "user", "content": "x"}]) for _ in range(6)]
     assert answers == [None] * 6
     assert fake_ai.calls == ai.BREAKER_FAILURES
+    assert "AI provider unavailable" in caplog.text and "Redis" not in caplog.text
+
+
+def test_backlog_is_bounded_and_drops_beyond_it(smart, fake_ai, frozen_clock, rf_user, caplog):
+    ai.forget_recent()
+    smart(
+        AI_BASE_URL=fake_ai.url,
+        AI_MODEL="m",
+        AI_QUEUE_SIZE=1,
+        grey_suspicion_threshold=1,
+        ANOMALY={"grace_requests": 0},
+    )
+    fake_ai.answer = "slow"  # the first question stays pending until release
+    mw = middleware()
+    assert mw(request(rf_user, ip="192.0.2.50")).status_code == 200
+    assert mw(request(rf_user, ip="192.0.2.51")).status_code == 200  # dropped, not queued
+    fake_ai.release.set()
+    ai.wait_idle()
+    assert fake_ai.calls == 1
+    assert "AI backlog full" in caplog.text
+
+
+def test_a_dead_pool_never_fails_the_request(suspicious, fake_ai, rf_user, monkeypatch):
+    pool = ThreadPoolExecutor(1)
+    pool.shutdown()
+    monkeypatch.setitem(ai._pools, get_config().ai, pool)  # as during interpreter shutdown
+    assert middleware()(request(rf_user)).status_code == 200
+    ai.wait_idle()
+    assert fake_ai.calls == 0
+
+
+def test_a_forked_child_starts_with_a_fresh_pool(suspicious, fake_ai, rf_user):
+    middleware()(request(rf_user))
+    ai.wait_idle()
+    assert ai._pools and ai._clients
+    ai._after_fork_in_child()  # what os.register_at_fork runs in a child
+    assert not ai._pools and not ai._clients and not ai._pending
+    middleware()(request(rf_user, ip="192.0.2.60"))  # a new pool is made on demand
+    ai.wait_idle()
+    assert fake_ai.calls == 2
 
 
 @requires_real_redis

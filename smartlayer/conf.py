@@ -30,17 +30,6 @@ WINDOWS = {"per_minute": ("minute", 60), "per_hour": ("hour", 3600), "per_day": 
 RULE_KEYS = (*WINDOWS, "lifetime")
 ANONYMOUS_PLAN = "anonymous"
 
-# Keys of 0.1.x (mixed case kept as they were) and of the features built on this engine.
-# Features that read them parse them themselves; here they are only known, so that a typo
-# in any key is reported with a did-you-mean instead of being silently ignored.
-FEATURE_KEYS = frozenset(
-    {
-        "ANALYSE_LOGS_AT",
-        "LOG_RETENTION_DAYS",
-        "LOG_SAMPLE_RATE",
-    }
-)
-
 
 @dataclass(frozen=True, slots=True)
 class Window:
@@ -130,6 +119,32 @@ class AIConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ValidatorConfig:
+    """The request validator (docs/validator.md)."""
+
+    max_body: int = 65_536  # bytes of body (and of query string) inspected; the rest is not
+    block_score: int = 3  # blocked without asking the AI
+    ai_score: int = 1  # from here up to block_score - 1: asked to the AI (when configured)
+    ai_mode: str = "sync"  # "sync" | "async" | "off"
+    ai_block_above: int = 85  # AI maliciousness 0-100 above this blocks (sync) or bans (async)
+    ai_budget: float = 0.8  # seconds a request may wait for the AI in sync mode
+    ai_ban_hours: int = 24  # async mode: ban for a malicious verdict
+    redact: bool = True  # secrets and personal data removed before a body goes to the AI
+    cache_seconds: int = 86_400  # AI verdicts cached by body hash
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorConfig:
+    """Per-day aggregates, the sampled request log and the daily report (docs/monitoring.md)."""
+
+    retention_days: int = 30
+    sample_rate: float = 0.0
+    log_blocked: bool = True  # keep every blocked request in the sampled log
+    analyse_at: str | None = None  # "HH:MM": run analyse_logs in-process with APScheduler
+    shards: int = 1  # per-day aggregate keys; more spreads a day over Redis Cluster slots
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything smartlayer reads from settings, validated."""
 
@@ -158,6 +173,8 @@ class Config:
     ratelimit_headers: bool = True
     anomaly: AnomalyConfig = field(default_factory=AnomalyConfig)
     ai: AIConfig | None = None
+    validator: ValidatorConfig = field(default_factory=ValidatorConfig)
+    monitor: MonitorConfig = field(default_factory=MonitorConfig)
     raw: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -236,7 +253,7 @@ class _Parser:
 
 
 def _unknown_keys(p: _Parser) -> None:
-    known = set(_CORE_KEYS) | FEATURE_KEYS
+    known = set(_CORE_KEYS)
     for key in p.raw:
         if key in known:
             continue
@@ -424,6 +441,41 @@ def _ai(p: _Parser) -> AIConfig | None:
     return AIConfig(url.rstrip("/"), model, key or "", timeout, workers, queue)
 
 
+def _validator(p: _Parser) -> ValidatorConfig:
+    block = p.number("VALIDATOR_BLOCK_SCORE", 3, 1, 100, integer=True)
+    ask = p.number("VALIDATOR_AI_SCORE", 1, 1, 100, integer=True)
+    if ask > block:
+        p.problem(
+            "smartlayer.E401", f"VALIDATOR_AI_SCORE ({ask}) must not exceed VALIDATOR_BLOCK_SCORE ({block})."
+        )
+    return ValidatorConfig(
+        max_body=p.number("VALIDATOR_MAX_BODY", 65_536, 256, 100 * 2**20, integer=True),
+        block_score=block,
+        ai_score=ask,
+        ai_mode=p.choice("VALIDATOR_AI_MODE", ("sync", "async", "off"), "sync"),
+        ai_block_above=p.number("VALIDATOR_AI_BLOCK_ABOVE", 85, 0, 99, integer=True),
+        ai_budget=p.number("VALIDATOR_AI_BUDGET", 0.8, 0.01, 30, integer=False),
+        ai_ban_hours=p.number("VALIDATOR_AI_BAN_HOURS", 24, 1, 24 * 365, integer=True),
+        redact=p.boolean("VALIDATOR_REDACT", True),
+        cache_seconds=p.number("VALIDATOR_CACHE_SECONDS", 86_400, 1, 90 * 86_400, integer=True),
+    )
+
+
+def _monitor(p: _Parser, cluster: bool) -> MonitorConfig:
+    at = p.raw.get("ANALYSE_LOGS_AT")
+    if at is not None and not (isinstance(at, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", at)):
+        p.problem("smartlayer.E501", f"ANALYSE_LOGS_AT must be 'HH:MM' (24-hour clock), not {at!r}.",
+                  hint="For example '06:00'; or leave it out and run analyse_logs from cron.")  # fmt: skip
+        at = None
+    return MonitorConfig(
+        retention_days=p.number("LOG_RETENTION_DAYS", 30, 1, 3650, integer=True),
+        sample_rate=p.number("LOG_SAMPLE_RATE", 0.0, 0.0, 1.0, integer=False),
+        log_blocked=p.boolean("LOG_BLOCKED", True),
+        analyse_at=at,
+        shards=p.number("MONITOR_SHARDS", 16 if cluster else 1, 1, 256, integer=True),
+    )
+
+
 def _features(p: _Parser) -> frozenset[str]:
     value = p.raw.get("FEATURES", FEATURES)
     if isinstance(value, str) or not all(v in FEATURES for v in value):
@@ -466,7 +518,10 @@ _CORE_KEYS = (
     "WHITELIST_PATHS", "WHITELIST_USERS", "IDENTITY_RESOLVER", "PLAN_FIELD", "DEFAULT_PLAN",
     "RATE_LIMIT_PLANS", "RATELIMIT_HEADERS", "ANOMALY", "grey_suspicion_threshold",
     "grey_hard_block_score", "grey_sensitive_paths", "AI_BASE_URL", "AI_MODEL", "AI_API_KEY",
-    "AI_TIMEOUT", "AI_MAX_CONCURRENCY", "AI_QUEUE_SIZE",
+    "AI_TIMEOUT", "AI_MAX_CONCURRENCY", "AI_QUEUE_SIZE", "VALIDATOR_MAX_BODY",
+    "VALIDATOR_BLOCK_SCORE", "VALIDATOR_AI_SCORE", "VALIDATOR_AI_MODE", "VALIDATOR_AI_BLOCK_ABOVE",
+    "VALIDATOR_AI_BUDGET", "VALIDATOR_AI_BAN_HOURS", "VALIDATOR_REDACT", "VALIDATOR_CACHE_SECONDS",
+    "ANALYSE_LOGS_AT", "LOG_RETENTION_DAYS", "LOG_SAMPLE_RATE", "LOG_BLOCKED", "MONITOR_SHARDS",
 )  # fmt: skip
 
 
@@ -499,6 +554,8 @@ def parse(raw: Any) -> Config:
         ratelimit_headers=p.boolean("RATELIMIT_HEADERS", True),
         anomaly=_anomaly(p),
         ai=_ai(p),
+        validator=_validator(p),
+        monitor=_monitor(p, bool(raw.get("REDIS_CLUSTER"))),
         raw=dict(raw),
     )
     if p.problems:

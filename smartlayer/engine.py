@@ -5,10 +5,15 @@ The middleware does the I/O; features add a section here and a ``.lua`` file in 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import unquote_plus
 
-from smartlayer import anomaly, clock, lua, ratelimit
+from django.core.exceptions import RequestDataTooBig
+from django.http import UnreadablePostError
+
+from smartlayer import anomaly, clock, lua, ratelimit, validator
 from smartlayer.clientip import client_address
 from smartlayer.conf import Config, Rule
 from smartlayer.identity import Identity, allowlisted, path_allowlisted, resolve
@@ -34,6 +39,8 @@ class Prepared:
     args: list[Any] = field(default_factory=list)
     facts: anomaly.Facts | None = None
     verdict: anomaly.Verdict = anomaly.NOTHING
+    inspection: validator.Inspection | None = None
+    early: Outcome | None = None  # decided before Redis (the validator's block)
 
     def add(self, name: str, keys: list[str], args: list[Any]) -> None:
         self.sections.append(name)
@@ -89,6 +96,12 @@ class Engine:
         if allowlisted(identity, addr, self.cfg):
             return None
         p = Prepared(identity, clock.now_ms())
+        if "validator" in self.features:
+            p.inspection = self.inspect(request)
+            if p.inspection is not None and p.inspection.verdict == validator.BLOCK:
+                p.early = self._validator_block(p.inspection)
+                if not self.cfg.monitor_only:
+                    return p  # refused without asking Redis
         p.args.append(p.now)
         ban_keys = [self.keys.ban(identity.key)]
         if self.cfg.monitor_only:
@@ -103,9 +116,59 @@ class Engine:
                 p.add("ratelimit", *ratelimit.section(self.keys, identity.key, p.rule))
         return p
 
+    def inspect(self, request: Any) -> validator.Inspection | None:
+        """The validator's look at the query string and the body (None: nothing to inspect)."""
+        meta = request.META
+        query = meta.get("QUERY_STRING", "")
+        content_type = meta.get("CONTENT_TYPE", "")
+        body = b""
+        if request.method not in ("GET", "HEAD", "OPTIONS") and validator.inspectable(content_type):
+            try:
+                body = request.body
+            except (RequestDataTooBig, UnreadablePostError, OSError):
+                body = b""  # Django refuses it when the view reads it; nothing for us to read
+        if not body and not query:
+            return None
+        v = self.cfg.validator
+        return validator.inspect(
+            body,
+            content_type,
+            query=query,
+            max_body=v.max_body,
+            block_score=v.block_score,
+            ai_score=v.ai_score,
+        )
+
+    def ai_text(self, request: Any) -> tuple[str, str]:
+        """(body hash, the text the AI may see: decoded, bounded and, unless disabled, redacted)."""
+        meta = request.META
+        query = meta.get("QUERY_STRING", "")[: self.cfg.validator.max_body]
+        body = b""
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                body = request.body[: self.cfg.validator.max_body]
+            except (RequestDataTooBig, UnreadablePostError, OSError):
+                body = b""
+        digest = hashlib.sha256(query.encode("utf-8", "replace") + b"\n" + body).hexdigest()[:32]
+        text = body.decode("utf-8", "replace")
+        if "x-www-form-urlencoded" in meta.get("CONTENT_TYPE", ""):
+            text = unquote_plus(text)
+        if query:
+            text = f"query: {unquote_plus(query)}\nbody: {text}"
+        if self.cfg.validator.redact:
+            text = validator.redact(text)
+        return digest, text
+
+    def _validator_block(self, found: validator.Inspection, note: str = "") -> Outcome:
+        families = sorted(found.families)
+        return Outcome("validator", 403, detail={"families": families}, note=note or "+".join(found.rules))
+
+    def validator_ai_block(self, found: validator.Inspection, score: int) -> Outcome:
+        return self._validator_block(found, f"ai:{score} " + "+".join(found.rules))
+
     def decide(self, p: Prepared, replies: list[Any]) -> Outcome:
         """Read the script's replies, section by section, into one outcome."""
-        outcome = ALLOW
+        outcome = p.early or ALLOW  # monitor mode: the validator's would-be block
         for name, reply in zip(p.sections, replies, strict=False):
             if name == "ban" and int(lua.fields(reply)[0]) != -2:
                 banned, would_be = _banned(lua.fields(reply))

@@ -69,6 +69,24 @@ class Keys:
         """Lifetime counter; the only kind of key without a TTL."""
         return f"{self.prefix}:{{{identity}}}:life:{component(path_prefix)}"
 
+    def verdict(self, body_hash: str) -> str:
+        """The AI's cached verdict on one body (validator), by a fixed-length digest."""
+        return f"{self.prefix}:v:{{{body_hash}}}"
+
     def identity_pattern(self, identity: str) -> str:
         """SCAN pattern for every key of one identity (management commands only)."""
         return f"{self.prefix}:{{{identity}}}:*"
+
+    def monitor_day(self, day: str, shard: int) -> tuple[str, str]:
+        """One shard of one local day's aggregates: the counters hash and the offenders zset.
+        ``day`` is ``YYYY-MM-DD``; the shard spreads a day over Cluster slots."""
+        base = f"{self.prefix}:mon:{{{day}:{shard}}}"
+        return base, base + ":off"
+
+    def monitor_log(self) -> str:
+        """Bounded list of msgpack rows of the sampled request log, waiting for the ORM."""
+        return f"{self.prefix}:mon:log"
+
+    def analyse_lock(self, day: str) -> str:
+        """Taken by the one process that runs the scheduled analyse_logs for ``day``."""
+        return f"{self.prefix}:lock:analyse:{day}"

@@ -17,7 +17,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 
-from smartlayer import ai, clock, lua, signals
+from smartlayer import ai, clock, lua, signals, validator
 from smartlayer.conf import get_config
 from smartlayer.engine import Engine, Outcome, Prepared
 from smartlayer.exceptions import ConfigError, StoreUnavailable
@@ -86,11 +86,19 @@ class SmartLayerMiddleware:
         prepared = self._prepare_sync(request)
         if prepared is None:
             return self.get_response(request)
-        try:
-            replies = get_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-        except StoreUnavailable:
-            return self._unavailable(request) or self.get_response(request)
-        outcome = self._decide(request, prepared, replies)
+        outcome = prepared.early
+        if outcome is not None and not prepared.sections:
+            self._report(request, prepared, outcome)
+        else:
+            try:
+                replies = get_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
+            except StoreUnavailable:
+                return self._unavailable(request) or self.get_response(request)
+            outcome = self._decide(request, prepared, replies)
+            if self._ask_ai(request, prepared, outcome):
+                outcome = (
+                    self._ai_verdict(request, prepared, self._ask_body_sync(request, prepared)) or outcome
+                )
         refused = self._refusal(outcome)
         response = refused or self.get_response(request)
         calls = self._after(prepared, outcome, response, refused is not None)
@@ -103,11 +111,20 @@ class SmartLayerMiddleware:
         prepared = await self._prepare_async(request)
         if prepared is None:
             return await self.get_response(request)
-        try:
-            replies = await get_async_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-        except StoreUnavailable:
-            return self._unavailable(request) or await self.get_response(request)
-        outcome = self._decide(request, prepared, replies)
+        outcome = prepared.early
+        if outcome is not None and not prepared.sections:
+            self._report(request, prepared, outcome)
+        else:
+            try:
+                replies = await get_async_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
+            except StoreUnavailable:
+                return self._unavailable(request) or await self.get_response(request)
+            outcome = self._decide(request, prepared, replies)
+            if self._ask_ai(request, prepared, outcome):
+                # Only bodies the validator is unsure of; the AI client is synchronous (httpx,
+                # bounded by VALIDATOR_AI_BUDGET), so it runs on a worker thread.
+                score = await sync_to_async(self._ask_body_sync, thread_sensitive=False)(request, prepared)
+                outcome = self._ai_verdict(request, prepared, score) or outcome
         refused = self._refusal(outcome)
         response = refused or await self.get_response(request)
         calls = self._after(prepared, outcome, response, refused is not None)
@@ -115,6 +132,42 @@ class SmartLayerMiddleware:
             with suppress(StoreUnavailable):
                 await get_async_store().run_many(calls)
         return self._finish(response, outcome)
+
+    # -- the validator's AI question (only for bodies it is unsure of) ---------------------
+
+    def _ask_ai(self, request: HttpRequest, prepared: Prepared, outcome: Outcome | None) -> bool:
+        """True when the AI should be asked about this request's body now (sync mode)."""
+        found = prepared.inspection
+        if found is None or found.verdict != validator.ASK_AI or self.cfg.ai is None:
+            return False
+        if outcome is not None and outcome.reason and not self.cfg.monitor_only:
+            return False  # refused anyway
+        mode = self.cfg.validator.ai_mode
+        if mode == "async":
+            try:
+                digest, text = self.engine.ai_text(request)
+                ai.submit_body(self.cfg, prepared.identity, digest, text, found.families)
+            except Exception:  # noqa: BLE001 - never a 500 from us
+                _log_internal("validator AI submission")
+        return mode == "sync"
+
+    def _ask_body_sync(self, request: HttpRequest, prepared: Prepared) -> int | None:
+        assert prepared.inspection is not None
+        try:
+            digest, text = self.engine.ai_text(request)
+            budget = self.cfg.validator.ai_budget
+            return ai.ask_body(self.cfg, digest, text, prepared.inspection.families, budget)
+        except Exception:  # noqa: BLE001 - the AI never breaks a request
+            _log_internal("validator AI question")
+            return None
+
+    def _ai_verdict(self, request: HttpRequest, prepared: Prepared, score: int | None) -> Outcome | None:
+        assert prepared.inspection is not None
+        if score is None or score <= self.cfg.validator.ai_block_above:
+            return None
+        outcome = self.engine.validator_ai_block(prepared.inspection, score)
+        self._report(request, prepared, outcome)
+        return outcome
 
     # -- identity: the only part that differs between sync and async ----------------------
 
@@ -154,6 +207,20 @@ class SmartLayerMiddleware:
         except Exception:  # noqa: BLE001 - a malformed reply must not become a 500
             _log_internal("decision")
             return None
+        self._report(request, prepared, outcome)
+        if prepared.verdict.action == "ask_ai" and prepared.facts is not None:
+            logger.info(
+                "smartlayer: %s is suspicious (score %s: %s)",
+                prepared.identity.key,
+                prepared.verdict.score,
+                "+".join(prepared.verdict.signals),
+            )
+            if self.cfg.ai is not None:
+                ai.submit_anomaly(self.cfg, prepared.identity, prepared.facts, prepared.user_agent)
+        return outcome
+
+    def _report(self, request: HttpRequest, prepared: Prepared, outcome: Outcome) -> None:
+        """Log a refusal or a ban, and send its signals (also in monitor mode: would-be)."""
         enforced = not self.cfg.monitor_only
         if outcome.ban is not None:
             logger.warning(
@@ -186,16 +253,6 @@ class SmartLayerMiddleware:
                 identity=prepared.identity,
                 enforced=enforced,
             )
-        if prepared.verdict.action == "ask_ai" and prepared.facts is not None:
-            logger.info(
-                "smartlayer: %s is suspicious (score %s: %s)",
-                prepared.identity.key,
-                prepared.verdict.score,
-                "+".join(prepared.verdict.signals),
-            )
-            if self.cfg.ai is not None:
-                ai.submit_anomaly(self.cfg, prepared.identity, prepared.facts, prepared.user_agent)
-        return outcome
 
     def _refusal(self, outcome: Outcome | None) -> HttpResponseBase | None:
         if outcome is None or not outcome.reason or self.cfg.monitor_only:

@@ -12,6 +12,7 @@ MESSAGES = {
     "quota": "Lifetime quota exhausted.",
     "banned": "Access denied.",
     "anomaly": "Access denied: unusual behaviour.",
+    "validator": "Request rejected: it looks like an attack.",
     "unavailable": "Service temporarily unavailable.",
 }
 

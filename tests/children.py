@@ -17,6 +17,8 @@ def ask_from_process(url: str, redis_url: str, prefix: str) -> None:
     from smartlayer.conf import get_config as config
     from smartlayer.identity import Identity
 
+    config.cache_clear()  # settings assigned after setup() send no setting_changed
+
     facts = Facts("", 0, 30, 40, 0, 3, 1, 0, 0, False, 50)
     ident = Identity("ip:192.0.2.99", None, "192.0.2.99", "anonymous")
     ai_module.submit_anomaly(config(), ident, facts, "curl/8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import string
 
@@ -38,7 +39,9 @@ def test_distinct_paths_agents_forwarded_for_and_queries_create_no_keys(smart, f
             HTTP_USER_AGENT="Mozilla/5.0 " + junk(rng, 200),
             HTTP_X_FORWARDED_FOR=", ".join(f"10.{i % 250}.{j}.1" for j in range(5)),
         )
-        assert mw(request).status_code == 200
+        response = mw(request)
+        # Random junk now and then looks like an injection to the validator: a defined 403.
+        assert response.status_code == 200 or json.loads(response.content)["error"] == "validator"
         frozen_clock.advance(0.01)
     # One identity (the real client address) however the request varies: same keys.
     assert key_count() == baseline

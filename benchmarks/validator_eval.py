@@ -60,8 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("dev", "holdout", "all"), default="dev")
     ap.add_argument("--json", dest="json_out", help="write the figures (and misses) to this file")
-    ap.add_argument("--show-misses", type=int, default=0, metavar="N",
-                    help="print N missed attacks per family and N false positives per benign set")
+    ap.add_argument(
+        "--show-misses",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print N missed attacks per family and N false positives per benign set",
+    )
     args = ap.parse_args(argv)
 
     try:
@@ -94,12 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         is_attack = name.startswith("attacks_")
         flagged = blocked = fam_hit = 0
         bad: list[dict] = []
+        set_ns: list[int] = []
         for row in rows:
             body, ct = row["body"], row.get("content_type", "")
             t0 = clock()
             res = inspect(body, ct)
             dt = clock() - t0
             all_ns.append(dt)
+            set_ns.append(dt)
             size = len(body.encode("utf-8", "surrogateescape")) if isinstance(body, str) else len(body)
             per_kb_us.append(dt / 1000 / max(size / 1024, 0.001) if size >= 256 else dt / 1000 / 0.25)
             verdict = getattr(res, "verdict", "allow")
@@ -110,10 +117,23 @@ def main(argv: list[str] | None = None) -> int:
             if is_attack and row.get("family") in fams:
                 fam_hit += 1
             if (is_attack and not is_flag) or (not is_attack and is_flag):
-                bad.append({"body": body[:200], "content_type": ct, "source": row.get("source", ""),
-                            "verdict": verdict, "score": getattr(res, "score", None), "families": sorted(fams)})
-        results[name] = {"count": len(rows), "flagged_pct": pct(flagged, len(rows)),
-                         "blocked_pct": pct(blocked, len(rows))}
+                bad.append(
+                    {
+                        "body": body[:200],
+                        "content_type": ct,
+                        "source": row.get("source", ""),
+                        "verdict": verdict,
+                        "score": getattr(res, "score", None),
+                        "families": sorted(fams),
+                    }
+                )
+        results[name] = {
+            "count": len(rows),
+            "flagged_pct": pct(flagged, len(rows)),
+            "blocked_pct": pct(blocked, len(rows)),
+            "median_us": statistics.median(set_ns) / 1000,
+            "p99_us": p99(set_ns) / 1000,
+        }
         if is_attack:
             results[name]["family_match_pct"] = pct(fam_hit, len(rows))
         misses[name] = bad
@@ -131,23 +151,32 @@ def main(argv: list[str] | None = None) -> int:
         return "ok" if ok else "MISS"
 
     print(f"## smartlayer validator eval — split: {args.split}\n")
-    print("| set | n | flagged % | blocked % | family match % | target | status |")
-    print("|---|---:|---:|---:|---:|---|---|")
+    print("| set | n | flagged % | blocked % | family match % | target | status | median µs | p99 µs |")
+    print("|---|---:|---:|---:|---:|---|---|---:|---:|")
     for name in [k for k in order if k in results] + (["attacks_all"] if "attacks_all" in results else []):
         r = results[name]
         if name.startswith("attacks_"):
             tgt = f"flag ≥{TARGETS['attack_flagged']:g} %, block ≥{TARGETS['attack_blocked']:g} %"
-            ok = r["flagged_pct"] >= TARGETS["attack_flagged"] and r["blocked_pct"] >= TARGETS["attack_blocked"]
+            ok = (
+                r["flagged_pct"] >= TARGETS["attack_flagged"]
+                and r["blocked_pct"] >= TARGETS["attack_blocked"]
+            )
         elif name == "benign_normal":
             tgt = f"flag ≤{TARGETS['normal_flagged']:g} %, block {TARGETS['normal_blocked']:g}"
-            ok = r["flagged_pct"] <= TARGETS["normal_flagged"] and r["blocked_pct"] <= TARGETS["normal_blocked"]
+            ok = (
+                r["flagged_pct"] <= TARGETS["normal_flagged"]
+                and r["blocked_pct"] <= TARGETS["normal_blocked"]
+            )
         elif name == "benign_hard":
             tgt = f"flag ≤{TARGETS['hard_flagged']:g} %"
             ok = r["flagged_pct"] <= TARGETS["hard_flagged"]
         else:
             tgt, ok = "", True
         fm = f"{r['family_match_pct']:.1f}" if "family_match_pct" in r else ""
-        print(f"| {name} | {r['count']} | {r['flagged_pct']:.1f} | {r['blocked_pct']:.1f} | {fm} | {tgt} | {mark(ok)} |")
+        us = f"{r['median_us']:.1f} | {r['p99_us']:.0f}" if "median_us" in r else " | "
+        print(
+            f"| {name} | {r['count']} | {r['flagged_pct']:.1f} | {r['blocked_pct']:.1f} | {fm} | {tgt} | {mark(ok)} | {us} |"
+        )
 
     timing = {
         "median_us": statistics.median(all_ns) / 1000 if all_ns else 0.0,
@@ -159,7 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n| timing ({timing['bodies']} bodies) | median | p99 |")
     print("|---|---:|---:|")
     print(f"| µs per body | {timing['median_us']:.1f} | {timing['p99_us']:.1f} |")
-    print(f"| µs per KB (bodies < 256 B counted as 0.25 KB) | {timing['median_us_per_kb']:.1f} | {timing['p99_us_per_kb']:.1f} |")
+    print(
+        f"| µs per KB (bodies < 256 B counted as 0.25 KB) | {timing['median_us_per_kb']:.1f} | {timing['p99_us_per_kb']:.1f} |"
+    )
 
     if args.show_misses:
         n = args.show_misses
@@ -171,13 +202,24 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n### {name}: {kind} ({len(bad)}), first {min(n, len(bad))}\n")
             for b in bad[:n]:
                 text = b["body"].replace("\n", "\\n")
-                print(f"- [{b['verdict']} score={b['score']} {','.join(b['families'])}] ({b['source']}) `{text}`")
+                print(
+                    f"- [{b['verdict']} score={b['score']} {','.join(b['families'])}] ({b['source']}) `{text}`"
+                )
 
     if args.json_out:
         with open(args.json_out, "w", encoding="utf-8") as fh:
-            json.dump({"split": args.split, "results": results, "timing": timing, "targets": TARGETS,
-                       "misses": {k: v[: max(args.show_misses, 50)] for k, v in misses.items()}},
-                      fh, ensure_ascii=False, indent=2)
+            json.dump(
+                {
+                    "split": args.split,
+                    "results": results,
+                    "timing": timing,
+                    "targets": TARGETS,
+                    "misses": {k: v[: max(args.show_misses, 50)] for k, v in misses.items()},
+                },
+                fh,
+                ensure_ascii=False,
+                indent=2,
+            )
     return 0
 
 

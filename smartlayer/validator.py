@@ -18,8 +18,16 @@ import html
 import json
 import re
 import unicodedata
+
+try:  # the regex parser, only to work out each rule's gate (see _gate)
+    from re import _constants as _sre  # type: ignore[attr-defined]
+    from re._parser import parse as _sre_parse  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - Python without re._parser: rules run ungated
+    _sre = None
+    _sre_parse = None
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 FAMILIES = ("sqli", "xss", "traversal", "cmdi", "prompt_injection", "encoding")
@@ -51,39 +59,73 @@ CLEAN = Inspection(0, frozenset(), ALLOW)
 # (family, name, weight, pattern), matched against normalized (lower-case) text. Keep every
 # pattern linear: no nested quantifiers, bounded repeats ({0,n}) between anchors.
 
-_QUOTE = r"['\"`\u2019]"
-_SQL_KW = r"(?:or|and|xor|union|select|having|order\s+by|group\s+by|where|limit|procedure|into|waitfor|exec)"
-_SQL_BREAK_TAIL = r"(?:--|#|/\*|;|\)|$)"
-
-_SHELL_COMMAND = (
-    r"(?:"
-    r"cat|ls|id|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ksh|python[23]?|perl|"
-    r"ruby|php|ping|nslookup|dig|sleep|echo|rm|chmod|chown|powershell|cmd|certutil|"
-    r"bitsadmin|systeminfo|ipconfig|ifconfig|net\s{1,3}user|hostname|ps|kill|touch|"
-    r"tftp|ftp|telnet|nohup|busybox|env|printenv|type|dir|more|head|tail|find|awk|sed|"
-    r"xargs|base64|timeout|expr|ver|tasklist|reg\s{1,3}query|set"
-    r")(?:\.exe)?(?=$|[\s;&|`)<>'\"$/\\])"
+_QUOTE = r"['\"\u2019]"  # a string literal's quote (straight, or as a phone keyboard types it)
+_ANYQUOTE = r"['\"`\u2019]"
+_SQL_FUNC = (
+    r"(?:sleep|benchmark|pg_sleep|ascii|substr(?:ing)?|mid|char|chr|concat|elt|make_set|if|iif|"
+    r"case|cast|convert|extractvalue|updatexml|json_keys|raise_error|exists|count|length|"
+    r"database|user|version|rand|floor|ord|hex|unhex|load_file|dbms_\w{1,20}|utl_\w{1,20})"
+)
+# What follows "or"/"and" in an injection and hardly ever in prose: a number, a quote, a
+# parenthesis, a SQL literal or function.
+_SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\()"
+_SQL_AFTER_BREAK = (
+    rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|(?:or|and)\s{{1,3}}{_SQL_FUNC}\b|"
+    r"union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b|order\s{1,3}by\s{1,3}\d|"
+    r"group\s{1,3}by\s{1,3}[\w,\s]{1,40}having\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
+    r"into\s{1,5}(?:out|dump)file|waitfor\s{1,5}delay|as\s{1,3}\w{1,12}\s{1,3}where\s{1,3}\d|"
+    r"where\s{1,3}\d{1,10}\s{0,3}=|;\s{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
+    rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\()"
 )
 
+_SHELL_COMMAND = (
+    r"(?:(?:/usr)?(?:/s?bin/)?(?:"
+    r"cat|ls|id|pwd|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ksh|python[23]?|perl|"
+    r"ruby|php|ping|nslookup|dig|sleep|echo|rm|chmod|chown|powershell|cmd|certutil|"
+    r"bitsadmin|systeminfo|sysinfo|ipconfig|ifconfig|netstat|net\s{1,3}(?:user|view|localgroup|share|use)|"
+    r"hostname|ps|kill|touch|tftp|ftp|telnet|nohup|busybox|env|printenv|type|dir|head|tail|"
+    r"find|awk|sed|xargs|base64|timeout|expr|ver|tasklist|reg\s{1,3}query|set|phpinfo|"
+    r"uptime|crontab|passwd|shutdown|reboot|killall|useradd|mkfifo|telnet|nmap|sudo|su"
+    r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
+)
+
+_EVENT_JS = (
+    r"(?:alert|prompt|confirm|eval|print|window|document|top|self|this|parent|frames|location|"
+    r"fetch|import|javascript|settimeout|setinterval|constructor|atob|function|new\s|\(|\[|`|[a-z_$]{1,20}\s{0,3}[(=`\[.])"
+)
+
+# (family, name, weight, pattern). Weight 3+ blocks, 1-2 asks the AI, 0 only strengthens
+# another rule of its family. Prompt-injection rules named hint_* are weak signs that only
+# count together (see _family_score).
 RULES: tuple[tuple[str, str, int, str], ...] = (
     # SQL injection ---------------------------------------------------------------------
-    # a literal closed, then SQL: ' or 1=1 / 1' and 'a'='a / ') union select / " or ""="
-    ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}{_SQL_KW}\b[^a-z]{{0,3}}[\w'\"(@-]"),
+    # A literal or a parenthesis closed at the start of the value (the value the
+    # application expected, or nothing), then SQL: ' or 1=1 / admin' -- / 1) and (1=2
+    (
+        "sqli",
+        "breakout_start",
+        3,
+        rf"^[^\s'\"`]{{0,40}}(?:{_QUOTE}\s{{0,3}}\){{0,4}}|\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#|/\*)|;)",
+    ),
+    # ...or anywhere, when what follows is unmistakably SQL
+    ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK}"),
     ("sqli", "breakout_op", 3, rf"{_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()"),
     (
         "sqli",
         "tautology",
         3,
-        r"\b(?:or|and|xor|\|\||&&)\s{1,3}\(?\s{0,3}(['\"]?)(\w{1,12})\1\s{0,3}(?:=|<=>|like)\s{0,3}\(?\s{0,3}\1\2\1(?![\w])",
+        r"\b(?:or|and|xor|\|\||&&)\s{1,3}\(?\s{0,3}(['\"]?)(\w{1,12})\1\s{0,3}(?:=|<=>|like)\s{0,3}\(?\s{0,3}\1\2\1(?!\w)",
     ),
     (
         "sqli",
         "tautology_num",
         2,
-        r"\b(?:or|and)\s{1,3}\(?\d{1,8}\s{0,3}(?:=|<|>|<>|!=|<=|>=)\s{0,3}\d{1,8}\b",
+        r"\b(?:or|and|xor|where|having|when)\s{1,3}(?:not\s{1,3})?\(?\d{1,10}(?:=|<>|!=|<=>)\d{1,10}\b",
     ),
-    ("sqli", "quote_comment", 2, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*|;\s{{0,3}}--)"),
+    ("sqli", "compare_in_parens", 1, r"\(\s{0,3}\d{1,10}=\d{1,10}\s{0,3}\)"),
+    ("sqli", "quote_comment", 0, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
     ("sqli", "quote_comment_end", 3, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$"),
+    ("sqli", "comment_tail", 0, r"(?:--[\s-]{0,3}|#|/\*)\s{0,3}$"),
     ("sqli", "union_select", 2, r"\bunion(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b"),
     (
         "sqli",
@@ -95,7 +137,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "stacked",
         2,
-        r";\s{0,5}(?:drop|delete|insert|update|shutdown|exec(?:ute)?|declare|create|alter|truncate|grant|select)\s{1,5}[\w@(*]",
+        r";\s{0,5}(?:drop\s{1,5}(?:table|database|user)|delete\s{1,5}from|insert\s{1,5}into|update\s{1,5}\w{1,30}\s{1,5}set|"
+        r"exec(?:ute)?\s{1,5}[\w@(]|declare\s{1,5}@|shutdown\b|select\s.{1,60}\bfrom|create\s{1,5}(?:table|user|database)|"
+        r"alter\s{1,5}(?:table|user)\s{1,5}\w{1,30}\s{1,5}(?:drop|add\s{1,5}(?:user|admin))|truncate\s{1,5}table|grant\s{1,5}all)",
     ),
     (
         "sqli",
@@ -114,19 +158,28 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "dbms_objects",
         2,
-        r"\b(?:information_schema|sysobjects|syscolumns|sys\.objects|pg_catalog|pg_shadow|mysql\.user|sqlite_master|all_tables|user_tables)\b|@@(?:version|datadir|hostname|servername)\b",
+        r"\b(?:information_schema|sysobjects|syscolumns|sys\.objects|pg_catalog|pg_shadow|mysql\.user|sqlite_master|"
+        r"all_tables|user_tables|sysibm\.sysdummy1|rdb\$database|msysaccessobjects)\b|@@(?:version|datadir|hostname|servername)\b",
     ),
     (
         "sqli",
         "dbms_functions",
         3,
-        r"\b(?:xp_cmdshell|sp_executesql|sp_oacreate|load_file\s{0,3}\(|into\s{1,5}(?:out|dump)file|utl_inaddr|utl_http|extractvalue\s{0,3}\(|updatexml\s{0,3}\(|exp\s{0,3}\(\s{0,3}~|geometrycollection\s{0,3}\()",
+        r"\b(?:xp_cmdshell|sp_executesql|sp_oacreate|load_file\s{0,3}\(|into\s{1,5}(?:out|dump)file|utl_inaddr|utl_http|"
+        r"extractvalue\s{0,3}\(|updatexml\s{0,3}\(|exp\s{0,3}\(\s{0,3}~|geometrycollection\s{0,3}\(|make_set\s{0,3}\(|"
+        r"elt\s{0,3}\(\s{0,3}\d|raise_error\s{0,3}\(|json_keys\s{0,3}\(\(|dbms_utility\.|ctxsys\.|sys\.fn_|regexp_substring\s{0,3}\()",
+    ),
+    (
+        "sqli",
+        "case_when",
+        2,
+        r"\bcase\s{1,3}when\s{1,3}\(?\s{0,3}\d{1,10}\s{0,3}=\s{0,3}\d{1,10}\s{1,3}then\b",
     ),
     (
         "sqli",
         "char_concat",
         2,
-        r"\b(?:char|chr|nchar)\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}(?:,\s{0,3}\d{1,3}\s{0,3}){2,}\)",
+        r"\b(?:char|chr|nchar)\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}(?:[,)|+]\s{0,3}(?:char|chr)?\(?\s{0,3}\d{1,3}\s{0,3}){2,}",
     ),
     ("sqli", "hex_blob", 0, r"\b0x[0-9a-f]{8,}\b"),
     (
@@ -136,95 +189,188 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"(?:{_QUOTE}|\d)\s{{0,3}}\)?\s{{0,3}}(?:order|group)\s{{1,3}}by\s{{1,3}}\d{{1,3}}\b",
     ),
     ("sqli", "select_from", 0, r"\bselect\b[^.]{1,80}?\bfrom\b"),
-    ("sqli", "comment_obfuscation", 2, r"/\*!?\d{0,6}\s{0,3}(?:union|select|and|or|from|where)\b"),
+    (
+        "sqli",
+        "comment_obfuscation",
+        2,
+        r"/\*!?\d{0,6}\s{0,3}(?:union|select|and|or|from|where)\b|\b(?:union|select|and|or)/\*",
+    ),
     (
         "sqli",
         "if_case",
         2,
-        r"\b(?:if|iif|case\s{1,3}when)\s{0,3}\(\s{0,3}(?:\d|ascii|substr|substring|mid|length|user|database|version)",
+        r"\b(?:if|iif)\s{0,3}\(\s{0,3}(?:\d{1,10}\s{0,3}=|ascii|substr|substring|mid|length|user|database|version|\(\s{0,3}select)",
     ),
-    ("sqli", "leading_or", 2, r"^\s{0,3}\)?\s{0,3}(?:or|and)\s{1,3}(?:\d|true|false|not|\(|')"),
+    ("sqli", "leading_or", 2, r"^\s{0,3}[\d)]{0,4}\s{0,3}(?:or|and)\s{1,3}(?:\d|true|false|not\b|\(|')"),
+    (
+        "sqli",
+        "select_probe",
+        2,
+        r"\(\s{0,3}select\s{1,3}(?:\d|null|count|char|@@|user|database|version|top|sleep|case)",
+    ),
     # Cross-site scripting --------------------------------------------------------------
     ("xss", "script_tag", 3, r"<\s{0,3}/?\s{0,3}script\b"),
-    ("xss", "event_handler_tag", 3, r"<[a-z][^>]{0,200}?[\s/\"'](?:on[a-z]{3,25})\s{0,3}="),
+    (
+        "xss",
+        "event_handler_tag",
+        3,
+        r"<[a-z][^>]{0,200}?[\s/\"'+](?:on[a-z]{3,25})\s{0,3}[+\s]{0,3}=\s{0,3}(?!\{)",
+    ),
     (
         "xss",
         "event_handler_attr",
         3,
-        rf"{_QUOTE}[\s/]{{0,5}}(?:on[a-z]{{3,25}})\s{{0,3}}=\s{{0,3}}{_QUOTE}?\s{{0,3}}[\w(`]",
+        rf"{_ANYQUOTE}[\s/+]{{0,5}}(?:on[a-z]{{3,25}})\s{{0,3}}=\s{{0,3}}{_ANYQUOTE}?\s{{0,3}}[\w(`\[]",
+    ),
+    (
+        "xss",
+        "event_handler_js",
+        3,
+        rf"\bon[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}",
     ),
     (
         "xss",
         "js_uri",
         3,
-        r"(?:href|src|action|formaction|data|xlink:href|background|poster|srcdoc|to|url)\s{0,3}[=(]\s{0,3}['\"]?\s{0,5}(?:javascript|vbscript|livescript|data\s{0,3}:\s{0,3}text/html)\s{0,3}:?",
+        r"(?:href|src|action|formaction|data|xlink:href|background|poster|srcdoc|to|url|lowsrc|dynsrc|codebase|value|content)"
+        r"\s{0,3}[=(]\s{0,3}['\"`]?\s{0,5}(?:javascript|vbscript|livescript|data\s{0,3}:\s{0,3}text/html|mocha)\s{0,3}:?",
     ),
-    ("xss", "js_scheme", 2, r"(?:^|[\s'\"(=])(?:javascript|vbscript)\s{0,3}:"),
+    ("xss", "js_scheme", 2, r"(?:^|[\s'\"(=`])(?:javascript|vbscript|livescript)\s{0,3}:"),
+    ("xss", "js_scheme_call", 3, r"(?:javascript|vbscript)\s{0,3}:\s{0,5}[\w.$\[\]'\"]{0,40}\s{0,3}[(`=]"),
     ("xss", "data_html", 2, r"data\s{0,3}:\s{0,3}(?:text/html|image/svg\+xml|application/x?html)"),
     (
         "xss",
         "dangerous_tag",
         2,
-        r"<\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|ilayer|import|vmlframe)\b",
+        r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
+        r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
     (
         "xss",
         "tag_breakout",
         2,
-        r"</\s{0,3}(?:title|textarea|style|noscript|iframe|xmp|plaintext|template)\s{0,3}>",
+        r"</\s{0,3}(?:title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option)\s{0,3}>",
+    ),
+    ("xss", "attr_breakout_tag", 3, rf"{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]"),
+    ("xss", "cdata", 2, r"<!\[cdata\[|<!--.{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<"),
+    (
+        "xss",
+        "js_breakout",
+        3,
+        rf"{_ANYQUOTE}\s{{0,3}}[;,)+\-*|&]{{1,3}}\s{{0,3}}(?:alert|prompt|confirm|eval|settimeout|fetch|document\.|window\.|top\[|self\[)\s{{0,3}}[(`\[.]",
     ),
     (
         "xss",
         "js_sink",
         0,
-        r"\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob)\s{0,3}(?:\(|`)|\bdocument\s{0,3}\.\s{0,3}(?:cookie|domain|write|location)|\bwindow\s{0,3}\.\s{0,3}location|\binnerhtml\b",
+        r"\b(?:alert|prompt|confirm|eval|settimeout|setinterval|fromcharcode|atob)\s{0,3}(?:\(|`)|\bdocument\s{0,3}\.\s{0,3}"
+        r"(?:cookie|domain|write|location)|\bwindow\s{0,3}\.\s{0,3}location|\binnerhtml\b",
     ),
     (
         "xss",
-        "js_breakout",
-        3,
-        rf"{_QUOTE}\s{{0,3}}[;,)+\-*|&]{{1,3}}\s{{0,3}}(?:alert|prompt|confirm|eval|settimeout|fetch|document\.|window\.|top\[|self\[)\s{{0,3}}[(`\[.]",
+        "js_call_probe",
+        2,
+        r"(?:^|[;.\s])(?:alert|prompt|confirm)\s{0,3}(?:\(\s{0,3}(?:\d{1,6}|document\.\w+|/[^/]{1,20}/|['\"][^'\"]{0,20}['\"])\s{0,3}\)|`[^`]{0,20}`)",
     ),
     ("xss", "css_expression", 2, r"(?:expression\s{0,3}\(|-moz-binding|behavior\s{0,3}:\s{0,3}url)"),
     (
         "xss",
         "template_injection",
         2,
-        r"\{\{[^}]{0,80}(?:constructor|__proto__|\$eval|\$on|alert|self|_self|config|class|mro|subclasses|globals|import)[^}]{0,80}\}\}|\$\{\{?[^}]{0,40}(?:runtime|exec|process)",
+        r"\{\{[^}]{0,80}(?:constructor|__proto__|\$eval|\$on|alert|self|_self|config|class|mro|subclasses|globals|import)[^}]{0,80}\}\}|"
+        r"\$\{\{?[^}]{0,40}(?:runtime|exec|process)",
     ),
     # Path traversal ---------------------------------------------------------------------
     ("traversal", "dotdot", 0, r"\.\.[/\\]"),
-    ("traversal", "dotdot_deep", 2, r"(?:\.\.[/\\]){3}"),
+    ("traversal", "dotdot_start", 2, r"^\s{0,3}(?:\.{2}[/\\]){1,}"),
+    ("traversal", "dotdot_deep", 2, r"(?:\.\.[/\\]{1,2}){3}"),
+    ("traversal", "dotdot_hex", 3, r"0x2e0x2e|\.\.(?:0x2f|0x5c|%c0%af|%c1%9c|%u2215|%u2216|%e0%80%af)"),
     (
         "traversal",
         "sensitive_file",
         3,
-        r"(?:\.\.[/\\]|^\s{0,3}[/\\]|file:/{2,3}|[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|master\.passwd|sudoers)|proc[/\\]self|win\.ini|boot\.ini|system32|windows[/\\]system|\.htaccess|\.htpasswd|web\.config|wp-config\.php|\.ssh[/\\]|id_rsa|\.bash_history|\.env\b|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini))",
+        r"(?:\.{1,2}[/\\]|^\s{0,3}[/\\]|[/\\]{2}|file:/{2,3}|[a-z]:[/\\]|\.\.)[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
+        r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
+        r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
+        r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini))",
     ),
-    ("traversal", "sensitive_path_only", 2, r"^\s{0,3}/(?:etc/(?:passwd|shadow)|proc/self/)"),
-    ("traversal", "wrapper", 3, r"\b(?:php|zip|phar|expect|glob|jar|netdoc|gopher|dict)://"),
+    (
+        "traversal",
+        "sensitive_path_only",
+        2,
+        r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc[/\\](?:passwd|shadow|group|hosts|services|issue)|proc[/\\]self[/\\]|windows[/\\]win\.ini|boot\.ini|"
+        r"inetpub[/\\])",
+    ),
+    (
+        "traversal",
+        "wrapper",
+        3,
+        r"\b(?:php|zip|phar|expect|glob|jar|netdoc|gopher|dict|compress\.zlib|ogg|rar|ssh2)://",
+    ),
     ("traversal", "file_uri", 2, r"\bfile:/{2,3}"),
-    ("traversal", "dotdot_trick", 2, r"\.{3,}[/\\]|\.\.[/\\]{2}|\.\.;[/\\]"),
+    (
+        "traversal",
+        "dotdot_trick",
+        2,
+        r"\.{3,}[/\\]|\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
+    ),
+    (
+        "traversal",
+        "remote_include",
+        1,
+        r"^\s{0,3}(?:https?|ftp)://[^\s/]{1,80}/{1,2}[^\s]{0,80}\.(?:php|txt|jsp|asp|sh|pl)\??$",
+    ),
     # Shell / command injection ----------------------------------------------------------
     # a command after a shell operator at the start of a value or right after one token
-    # ("127.0.0.1; id", "x|whoami", "'; cat /etc/passwd"), or in a $( ) substitution
+    # ("127.0.0.1; id", "x|whoami", "'; cat /etc/passwd", "\nid"), or in a $( ) substitution
     (
         "cmdi",
         "separator_command",
         3,
-        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})\s{{0,3}}(?:[;&|\n]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}",
+        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:[;&|\n]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}",
     ),
     ("cmdi", "backtick_after_token", 3, rf"^[^\s;&|`]{{0,64}}`\s{{0,3}}{_SHELL_COMMAND}"),
     ("cmdi", "substitution_command", 3, rf"\$\(\s{{0,3}}{_SHELL_COMMAND}"),
-    ("cmdi", "separator_command_prose", 2, rf"[;&|\n]\s{{0,3}}{_SHELL_COMMAND}"),
+    (
+        "cmdi",
+        "separator_command_prose",
+        2,
+        rf"[;&|\n]\s{{0,3}}{_SHELL_COMMAND}(?:\s{{1,3}}-{{1,2}}\w|\s{{1,3}}/|\s{{0,3}}$|\s{{0,3}}[;&|])",
+    ),
     ("cmdi", "backtick_command", 0, rf"`\s{{0,3}}{_SHELL_COMMAND}"),
     (
         "cmdi",
         "shell_paths",
         3,
-        r"/bin/(?:ba|z|k|da)?sh\b|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b",
+        r"/bin/(?:ba|z|k|da)?sh\b|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|"
+        r"\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b",
     ),
     ("cmdi", "substitution", 2, r"\$\(\s{0,3}[a-z]"),
+    ("cmdi", "shellshock", 3, r"\(\s{0,3}\)\s{0,3}\{\s{0,3}:\s{0,3};\s{0,3}\}\s{0,3};"),
+    (
+        "cmdi",
+        "command_on_sensitive_path",
+        3,
+        rf"^\s{{0,3}}{_SHELL_COMMAND}\s{{1,3}}(?:-{{1,2}}\w{{1,10}}\s{{1,3}})?(?:/etc/|/proc/|/bin/|/dev/|/var/log/|c:\\|%\w{{1,20}}%)",
+    ),
+    (
+        "cmdi",
+        "code_breakout",
+        2,
+        r"(?:['\"]\s{0,3}\.|;)\s{0,3}(?:exit|die|print|echo|md5|sleep|usleep|base64_decode|file_get_contents|fopen|include|require)\s{0,3}\(",
+    ),
+    (
+        "cmdi",
+        "code_breakout_exec",
+        3,
+        r"(?:['\"]\s{0,3}[.;+]|;)\s{0,3}(?:system|exec|passthru|shell_exec|eval|assert|phpinfo|popen|proc_open|__import__)\s{0,3}\(",
+    ),
+    (
+        "cmdi",
+        "windows_admin",
+        3,
+        r"(?:^|[;&|`\n]|\$\()\s{0,3}(?:netsh\s{1,3}\w|reg\s{1,3}(?:add|delete|query)\b|wmic\s|schtasks\s|sc\s{1,3}(?:create|config|stop)\b|vssadmin\s|bcdedit\s)",
+    ),
     ("cmdi", "ifs", 3, r"\$\{?ifs\}?|\{(?:cat|ls|id|echo|wget|curl),"),
     ("cmdi", "jndi", 3, r"\$\{\s{0,3}(?:jndi|env|sys|java|lower|upper|::-)[:}]"),
     ("cmdi", "redirect_sensitive", 2, r"[|>]\s{0,3}(?:/tmp/|/dev/null|/etc/|/var/www)"),
@@ -234,12 +380,37 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"[;&|`]\s{0,3}(?:ping|nslookup|dig|curl|wget)\s{1,3}(?:-[a-z]\s{0,3}\d{1,3}\s{1,3})?[\w.-]{2,}",
     ),
+    # code that runs a command: PHP, Perl, Ruby, Python, Java, Node, server-side includes
+    (
+        "cmdi",
+        "code_exec_command",
+        3,
+        rf"\b(?:system|exec|eval|passthru|shell_exec|popen|proc_open|pcntl_exec|os\.system|os\.popen|subprocess\.\w{{1,20}}|"
+        rf"kernel\.exec|spawn|execsync)\s{{0,3}}\(\s{{0,3}}\[?\s{{0,3}}['\"`]\s{{0,3}}{_SHELL_COMMAND}",
+    ),
+    (
+        "cmdi",
+        "code_exec",
+        2,
+        r"\b(?:passthru|shell_exec|proc_open|pcntl_exec|os\.system|os\.popen|runtime\.getruntime\(\)\.exec|kernel\.exec|"
+        r"child_process|processbuilder)\s{0,3}\(|\b(?:system|exec|eval|assert)\s{0,3}\(\s{0,3}\$_|@\{\[\s{0,3}system\b",
+    ),
+    (
+        "cmdi",
+        "php_code",
+        3,
+        r"<\?(?:php|=)|\$\{@?\w{1,30}\(|\{\$\{|\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
+        r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
+    ),
     # Prompt injection --------------------------------------------------------------------
     (
         "prompt_injection",
         "ignore_instructions",
         3,
-        r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|neglect)\s{1,3}(?:(?:all|any|every|each|the|your|my|of|these|those|this|previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|safety|other)\s{1,3}){1,5}(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|constraints|context|programming|orders)",
+        r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|neglect)\s{1,3}(?:(?:all|any|every|each|the|your|my|of|these|those|this|"
+        r"previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|safety|other|everything|you|have|been|told|"
+        r"learned)\s{1,3}){1,6}(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|"
+        r"constraints|context|programming|orders|training|before)",
     ),
     (
         "prompt_injection",
@@ -249,68 +420,300 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     (
         "prompt_injection",
-        "new_role",
+        "forget_everything",
         2,
-        r"\b(?:you\s{1,3}are\s{1,3}now|from\s{1,3}now\s{1,3}on,?\s{1,3}you|act\s{1,3}as|pretend\s{1,3}(?:to\s{1,3}be|you\s{1,3}are|that\s{1,3}you)|roleplay\s{1,3}as|role-?play\s{1,3}as|you\s{1,3}will\s{1,3}now\s{1,3}(?:act|be))\b",
-    ),
-    (
-        "prompt_injection",
-        "unrestricted",
-        2,
-        r"\b(?:jailbr[eo]a?k\w{0,4}|do\s{1,3}anything\s{1,3}now|developer\s{1,3}mode|dan\s{1,3}mode|no\s{1,3}(?:restrictions|limitations|filters|rules|guidelines|censorship)|unfiltered|uncensored|without\s{1,3}(?:any\s{1,3})?(?:restrictions|limitations|filters|censorship|ethic\w{0,4}))\b",
+        r"\b(?:ignore|forget|disregard)\s{1,3}(?:everything|all\s{1,3}(?:that|you|of))\b",
     ),
     (
         "prompt_injection",
         "reveal_prompt",
         2,
-        r"\b(?:reveal|print|show|repeat|output|leak|display|tell\s{1,3}me|give\s{1,3}me|what\s{1,3}(?:is|are|was|were))\s{1,3}(?:me\s{1,3})?(?:your|the|all|my)\s{1,3}(?:(?:original|initial|hidden|secret|system|previous|full|first)\s{1,3}){0,2}(?:system\s{1,3}prompt|prompt|instructions|rules|guidelines|password|secret)",
+        r"\b(?:reveal|print|show|repeat|output|leak|display|tell\s{1,3}me|give\s{1,3}me|what\s{1,3}(?:is|are|was|were))\s{1,3}"
+        r"(?:me\s{1,3})?(?:your|the|all|my)\s{1,3}(?:(?:original|initial|hidden|secret|system|previous|full|first)\s{1,3}){0,2}"
+        r"(?:system\s{1,3}prompt|prompt|instructions|rules|guidelines|password|secret)",
     ),
     (
         "prompt_injection",
         "your_system_prompt",
         3,
-        r"\b(?:your|the\s{1,3}above)\s{1,3}(?:(?:initial|original|hidden|secret)\s{1,3})?(?:system\s{1,3}prompt|instructions)\b.{0,60}\b(?:ignore|reveal|print|repeat|verbatim|output|forget)\b|\b(?:ignore|reveal|print|repeat|output|forget)\b.{0,30}\byour\s{1,3}(?:system\s{1,3}prompt|instructions)\b",
+        r"\b(?:your|the\s{1,3}above)\s{1,3}(?:(?:initial|original|hidden|secret)\s{1,3})?(?:system\s{1,3}prompt|instructions)\b.{0,60}"
+        r"\b(?:ignore|reveal|print|repeat|verbatim|output|forget)\b|\b(?:ignore|reveal|print|repeat|output|forget)\b.{0,30}"
+        r"\byour\s{1,3}(?:system\s{1,3}prompt|instructions)\b",
     ),
     (
         "prompt_injection",
         "chat_markup",
         3,
-        r"<\|(?:im_start|im_end|system|endoftext|user|assistant)\|>|\[/?inst\]|<<\s{0,3}sys\s{0,3}>>|^\s{0,3}(?:###\s{0,3})?(?:system|new\s{1,3}instructions?)\s{0,3}:\s{0,3}(?:you|ignore|from)",
+        r"<\|(?:im_start|im_end|system|endoftext|user|assistant)\|>|\[/?inst\]|<<\s{0,3}sys\s{0,3}>>|"
+        r"^\s{0,3}(?:###\s{0,3})?(?:system|new\s{1,3}instructions?)\s{0,3}:\s{0,3}(?:you|ignore|from)",
     ),
     (
         "prompt_injection",
         "foreign_ignore",
         3,
-        r"\b(?:ignoriere|vergiss|ignorieren\s{1,3}sie|vergessen\s{1,3}sie)\b.{0,40}\b(?:anweisungen|befehle|aufgaben|instruktionen|vorgaben)|\b(?:ignora|olvida|ignore[sz]?|oublie[sz]?)\b.{0,40}\b(?:instrucciones|instructions\s{1,3}pr[ée]c[ée]dentes|consignes|istruzioni)\b",
+        r"\b(?:ignoriere|vergiss|ignorieren\s{1,3}sie|vergessen\s{1,3}sie)\b.{0,40}\b(?:anweisungen|befehle|aufgaben|instruktionen|vorgaben)|"
+        r"\b(?:ignora|olvida|ignore[sz]?|oublie[sz]?)\b.{0,40}\b(?:instrucciones|instructions\s{1,3}pr[ée]c[ée]dentes|consignes|istruzioni)\b",
     ),
     (
         "prompt_injection",
         "now_task",
         2,
-        r"\b(?:now|instead)\s{1,3}(?:you\s{1,3}(?:must|should|will)\s{1,3})?(?:say|write|respond|reply|answer|output|print)\s{1,3}(?:only\s{1,3})?(?:with\s{1,3})?['\"]",
+        r"\b(?:now|instead)\s{1,3}(?:you\s{1,3}(?:must|should|will)\s{1,3})?(?:say|write|respond|reply|answer|output|print)\s{1,3}"
+        r"(?:only\s{1,3})?(?:with\s{1,3})?['\"]",
+    ),
+    (
+        "prompt_injection",
+        "no_rules",
+        2,
+        r"\b(?:do\s{1,3}not|don'?t|doesn'?t|does\s{1,3}not|won'?t|will\s{1,3}not|never|no\s{1,3}longer)\s{1,3}(?:have\s{1,3}to\s{1,3})?"
+        r"(?:follow|abide\s{1,3}by|adhere\s{1,3}to|care\s{1,3}about|comply\s{1,3}with|bound\s{1,3}by|be\s{1,3}bound\s{1,3}by)\s{1,3}"
+        r"(?:any\s{1,3}|the\s{1,3}|openai'?s?\s{1,3})?(?:rules|guidelines|polic\w{1,3}|laws|ethic\w{0,4}|moral\w{0,4}|restrictions|filters)",
+    ),
+    (
+        "prompt_injection",
+        "do_anything_now",
+        3,
+        r"\bdo\s{1,3}anything\s{1,3}now\b|\bdan\s{1,3}mode\b|\bdeveloper\s{1,3}mode\s{1,3}(?:enabled|output|on)\b",
+    ),
+    (
+        "prompt_injection",
+        "disable_safety",
+        3,
+        r"\b(?:disable|turn\s{1,3}off|remove|deactivate|bypass|ignore|lift)\s{1,3}(?:all\s{1,3})?(?:of\s{1,3})?your\s{1,3}(?:(?:safety|content|ethical|moral)\s{1,3})?"
+        r"(?:filters?|guardrails|safeguards|restrictions|guidelines|polic\w{1,3}|rules|limitations|alignment)",
+    ),
+    (
+        "prompt_injection",
+        "override_behaviour",
+        3,
+        r"\boverrid\w{1,3}\s{1,3}(?:your|the|any|all)\s{1,3}(?:(?:default|previous|prior|system|original|safety)\s{1,3})?"
+        r"(?:behaviou?r|instructions|settings|programming|rules|prompt|guidelines|directives)",
+    ),
+    (
+        "prompt_injection",
+        "you_have_no_rules",
+        3,
+        r"\byou\s{1,3}(?:have|has|are\s{1,3}under)\s{1,3}no\s{1,3}(?:content\s{1,3}polic\w{1,3}|rules|restrictions|limits|limitations|guidelines|"
+        r"filters|ethic\w{0,4}|moral\w{0,4}|obligation)|\b(?:none\s{1,3}of\s{1,3})?your\s{1,3}(?:real-world\s{1,3})?(?:policies|rules|guidelines)\s{1,3}(?:apply|matter)",
+    ),
+    (
+        "prompt_injection",
+        "text_above",
+        3,
+        r"\b(?:repeat|print|output|show|display|reveal|return|copy)\s{1,3}(?:me\s{1,3})?(?:the\s{1,3}|all\s{1,3}(?:the\s{1,3})?)?(?:text|words|everything|content|lines?)\s{1,3}"
+        r"(?:above|before|preceding|prior)|\b(?:text|words|content|instructions|message)\s{1,3}(?:above|before)\s{1,3}this\s{1,3}(?:conversation|message|line|prompt)",
+    ),
+    (
+        "prompt_injection",
+        "what_were_you_told",
+        2,
+        r"\bwhat\s{1,3}(?:were|was|are)\s{1,3}you\s{1,3}(?:told|instructed|given|programmed)|\bwhat\s{1,3}text\s{1,3}precedes",
+    ),
+    (
+        "prompt_injection",
+        "authority_mode",
+        2,
+        r"\b(?:system|admin|administrator|developer|root|sudo|debug|maintenance)\s{1,3}(?:override|directive|mode\s{1,3}(?:on|enabled|activated))\b|"
+        r"\bi\s{1,3}am\s{1,3}(?:the|your)\s{1,3}(?:developer|creator|administrator|admin|owner)\s{1,3}of\s{1,3}(?:this|you)",
+    ),
+    (
+        "prompt_injection",
+        "addressed_to_ai",
+        3,
+        r"\b(?:to|for|attention)\s{1,3}(?:the\s{1,3})?(?:ai|assistant|model|llm|bot|agent|chatbot)s?\s{1,3}(?:reading|processing|parsing|summari[sz]ing)\s{1,3}this|"
+        r"\b(?:if\s{1,3}you\s{1,3}are\s{1,3}an?\s{1,3}(?:ai|llm|language\s{1,3}model|assistant))\b",
+    ),
+    (
+        "prompt_injection",
+        "exfiltrate",
+        2,
+        r"\bexfiltrat\w{1,4}|\b(?:send|forward|leak|post)\s{1,3}(?:the\s{1,3})?(?:user'?s?|all|any|their)\s{1,3}(?:data|credentials|secrets|passwords|api\s{1,3}keys|conversation)\s{1,3}to\b",
+    ),
+    (
+        "prompt_injection",
+        "foreign_override",
+        3,
+        r"ignore\s{1,3}todas\s{1,3}as|instru[çc][õo]es\s{1,3}anteriores|dimentica\s{1,3}tutto|ignora\s{1,3}(?:tutte|todas)|istruzioni\s{1,3}precedenti|"
+        r"instrucciones\s{1,3}anteriores|negeer\s{1,3}(?:alle|de\s{1,3}vorige)|zignoruj|игнорируй|забудь\s{1,3}(?:все|всё)|системн\w{0,3}\s{1,3}промпт|"
+        r"предыдущие\s{1,3}инструкции|忽略(?:之前|以上|所有|上面)|系统提示|以前の指示|指示を無視|システムプロンプト|이전\s{0,3}지시|시스템\s{0,3}프롬프트|"
+        r"تجاهل\s{1,3}(?:جميع|كل)|التعليمات\s{1,3}السابقة|पिछले\s{1,3}(?:सभी\s{1,3})?निर्देश|निर्देशों\s{1,3}को\s{1,3}(?:अनदेखा|भूल)|"
+        r"weigere\s{1,3}dich\s{1,3}nicht|ohne\s{1,3}(?:jede\s{1,3})?einschr[äa]nkung|sin\s{1,3}(?:ninguna\s{1,3})?(?:restricci[óo]n|advertencia)|"
+        r"sans\s{1,3}(?:aucune\s{1,3})?(?:restriction|censure)|senza\s{1,3}(?:alcuna\s{1,3})?(?:restrizion|censura)|oublie[sz]?\s{1,3}tout|"
+        r"без\s{1,3}(?:каких-либо\s{1,3})?ограничений|没有任何限制|制限なし|제한\s{0,3}없이|بدون\s{1,3}(?:أي\s{1,3})?قيود|बिना\s{1,3}किसी\s{1,3}(?:प्रतिबंध|रोक)",
+    ),
+    (
+        "prompt_injection",
+        "hint_output_control",
+        1,
+        r"\b(?:verbatim|no\s{1,3}caveats|no\s{1,3}disclaimers|without\s{1,3}(?:any\s{1,3})?(?:caveats|disclaimers|warnings|restriction\w?)|"
+        r"(?:into|in)\s{1,3}your\s{1,3}(?:final\s{1,3})?(?:answer|response|output|reply)|comply|simulation|hypothetical|fictional|"
+        r"(?:treat|read|interpret)\s{1,3}(?:this|the\s{1,3}following|it)\s{1,3}as\s{1,3}(?:a\s{1,3})?(?:command|instruction|directive|system)|"
+        r"keep\s{1,3}this\s{1,3}instruction|going\s{1,3}forward|unlocks?\s{1,3}the|execute\s{1,3}(?:it|the\s{1,3}following|this))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_role",
+        1,
+        r"\b(?:you\s{1,3}are\s{1,3}now|from\s{1,3}now\s{1,3}on|act\s{1,3}as\s{1,3}(?!if\b)|pretend\s{1,3}(?:to\s{1,3}be|you\s{1,3}are|that\s{1,3}you)|"
+        r"role-?play\s{1,3}as|you\s{1,3}(?:will|must|shall|are\s{1,3}going\s{1,3}to)\s{1,3}(?:now\s{1,3})?(?:act|respond|answer|reply|"
+        r"pretend|simulate|behave|role-?play|play|be)\b|immerse\s{1,3}yourself|stay\s{1,3}in\s{1,3}character|remain\s{1,3}in\s{1,3}character)",
+    ),
+    (
+        "prompt_injection",
+        "hint_model",
+        1,
+        r"\b(?:chatgpt|gpt-?[345]|openai|language\s{1,3}model|ai\s{1,3}model|an\s{1,3}ai\b|llm)\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_unrestricted",
+        1,
+        r"\b(?:jailbr[eo]a?k\w{0,4}|do\s{1,3}anything\s{1,3}now|developer\s{1,3}mode|dan\s{1,3}mode|god\s{1,3}mode|unfiltered|uncensored|"
+        r"unrestricted|unrestrained|amoral|unethical|immoral|no\s{1,3}(?:restrictions|limitations|filters|rules|guidelines|censorship|"
+        r"ethic\w{0,4}|moral\w{0,4})|without\s{1,3}(?:any\s{1,3})?(?:restrictions|limitations|filters|censorship|ethic\w{0,4}|moral\w{0,4}|warnings))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_refusal",
+        1,
+        r"\b(?:never\s{1,3}(?:refuse|refuses|decline|break\s{1,3}character|say\s{1,3}no)|content\s{1,3}polic(?:y|ies)|"
+        r"as\s{1,3}an\s{1,3}ai\s{1,3}language|i'?m\s{1,3}sorry,?\s{1,3}but|cannot\s{1,3}comply|two\s{1,3}(?:different\s{1,3})?(?:responses|answers)|"
+        r"\[?(?:🔓|🔒)|illegal\s{1,3}(?:content|activities|information)|harmful\s{1,3}content|explicit\s{1,3}content)",
+    ),
+    (
+        "prompt_injection",
+        "hint_persona",
+        1,
+        r"\b(?:dan|dude|stan|aim|apophis|omega|evil\s{1,3}confidant|mongo\s{1,3}tom)\s{0,3}[:\]]|\"(?:dan|dude|stan|aim)\"|"
+        r"\bprefix\b.{0,40}\b(?:response|answer|output)s?\b|\brespond\s{1,3}(?:only\s{1,3})?(?:as|in\s{1,3}character)\b|\bstay\s{1,3}in\s{1,3}character\b",
     ),
 )
 
-# Each family is one alternation, searched once per value as a filter; only when it finds
-# something are the family's rules searched one by one (a combined pattern alone would let a
-# short rule hide a longer, stronger one that starts at the same place).
-_Rule = tuple[str, int, "re.Pattern[str]"]
+# Each rule runs only when its text holds one of the literals the rule cannot match without
+# (its "gate", worked out from the pattern once, as RE2's prefilters do): a substring test
+# is far cheaper than a regex search, and most values fail every gate.
+_Rule = tuple[str, int, "re.Pattern[str]", "re.Pattern[str] | None"]
+_MAX_GATE = 12
 
 
-def _compile(family: str) -> tuple[re.Pattern[str], tuple[_Rule, ...]]:
-    rules = [(name, weight, pattern) for fam, name, weight, pattern in RULES if fam == family]
-    # Group numbers are global in one pattern, so a back-reference (\1) is relaxed to "any
-    # quote or none" in the filter; the rule itself is then searched exactly.
-    relaxed = (p.replace("\\1", "['\"]?") for _, _, p in rules)
-    combined = re.compile("|".join(f"(?:{p})" for p in relaxed), re.MULTILINE)
-    return combined, tuple((name, weight, re.compile(p, re.MULTILINE)) for name, weight, p in rules)
+def _required(items: Any) -> set[str] | None:
+    """A set of strings one of which every match of this parsed pattern contains, or None."""
+    candidates: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        if op is _sre.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        found: set[str] | None = None
+        if op is _sre.SUBPATTERN:
+            found = _required(av[-1])
+        elif op is _sre.BRANCH:
+            branches = [_required(b) for b in av[1]]
+            if all(branches):
+                found = set().union(*branches)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            found = _required(av[2])
+        elif op is _sre.IN and all(o is _sre.LITERAL for o, _ in av) and len(av) <= _MAX_GATE:
+            found = {chr(c) for _, c in av}
+        if found:
+            candidates.append(found)
+    if run:
+        candidates.append({run})
+    small = [c for c in candidates if len(c) <= _MAX_GATE]
+    if small:
+        return max(small, key=lambda c: (min(map(len, c)), -len(c)))
+    return min(candidates, key=len) if candidates else None
+
+
+def _gate(pattern: str) -> tuple[str, ...] | None:
+    try:
+        found = _required(_sre_parse(pattern))
+    except Exception:  # noqa: BLE001 - a parser detail changed: run the rule unconditionally
+        return None
+    return tuple(sorted(found, key=len)) if found else None
+
+
+def _compile(family: str) -> tuple[_Rule, ...]:
+    rules = []
+    for fam, name, weight, pattern in RULES:
+        if fam == family:
+            gate = _gate(pattern)
+            gate_re = re.compile("|".join(map(re.escape, gate))) if gate else None
+            rules.append((name, weight, re.compile(pattern, re.MULTILINE), gate_re))
+    return tuple(rules)
 
 
 _FAMILY_PATTERNS = {family: _compile(family) for family in FAMILIES if family != "encoding"}
 
+# A family is searched only when the text holds one of its characters, whole words or
+# substrings (or, for prompt injection, any non-ASCII letter): what every rule of the family
+# needs at least one of. tests/test_validator.py checks that no gate hides a match on the
+# evaluation corpus.
+_FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], bool]] = {
+    "sqli": (
+        frozenset("'\"\u2019;#=@*)"),
+        frozenset(
+            """union select sleep benchmark waitfor pg_sleep information_schema sysobjects syscolumns
+            pg_catalog pg_shadow sqlite_master xp_cmdshell sp_executesql sp_oacreate load_file utl_inaddr
+            utl_http extractvalue updatexml make_set elt raise_error case char chr nchar having exec
+            execute declare shutdown drop truncate iif if dbms_lock dbms_pipe""".split()
+        ),
+        (),
+        False,
+    ),
+    "xss": (
+        frozenset("<>{$`="),
+        frozenset(
+            """javascript vbscript livescript data mocha alert prompt confirm eval expression behavior
+            moz document window fromcharcode atob settimeout setinterval innerhtml""".split()
+        ),
+        (),
+        False,
+    ),
+    "traversal": (
+        frozenset("\\"),
+        frozenset(
+            """etc passwd shadow proc win boot system32 windows winnt inetpub wwwroot htaccess htpasswd ssh
+            id_rsa id_dsa authorized_keys bash_history env git file php zip phar expect glob jar netdoc
+            gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp""".split()
+        ),
+        ("..", "./", "0x2e"),
+        False,
+    ),
+    "cmdi": (
+        frozenset(";|&`$\n<{"),
+        frozenset(
+            """bin dev nc ncat netcat bash sh cmd powershell system exec passthru shell_exec popen proc_open
+            pcntl_exec os subprocess kernel spawn execsync runtime child_process processbuilder phpinfo
+            phpversion ifs jndi __import__ eval assert cat ls id pwd whoami uname netsh reg wmic schtasks
+            vssadmin bcdedit exit die md5""".split()
+        ),
+        (),
+        False,
+    ),
+    "prompt_injection": (
+        frozenset("<[#|\U0001f513\U0001f512"),
+        frozenset(
+            """ignore ignoring disregard forget override overrides overriding overridden bypass jailbreak
+            jailbroken jailbreaking pretend roleplay reveal system prompt prompts instructions instruction
+            developer anything dan dude stan aim chatgpt gpt openai llm uncensored unfiltered unrestricted
+            unrestrained amoral unethical immoral character verbatim exfiltrate exfiltrating simulation
+            hypothetical fictional comply caveats disclaimers guidelines guardrails safeguards told
+            administrator directive persona ignoriere ignorieren vergiss vergessen olvida oublie oubliez
+            ignora ignorez negeer zignoruj weigere instead immerse yourself refuse censorship disable
+            deactivate policy policies ohne sin sans senza dimentica instru""".split()
+        ),
+        (),
+        True,
+    ),
+}
+
 # A cheap first look: a value with none of these characters and none of these words cannot
 # match any rule (the set is checked against every rule's literal parts by a test).
-_TRIGGER_CHARS = re.compile(r"[^\x00-\x7f]|[\x00-\x08\x0b\x0c\x0e-\x1f'\"`<>;|&$(){}\\%=/]|\.\.")
+_TRIGGER_CHARS = re.compile(r"[^\x00-\x7f]|[\x00-\x08\x0b\x0c\x0e-\x1f'\"`<>;|&$(){}\\%]|\.\.|\./|:/")
 _TRIGGER_WORDS = frozenset(
     """or and xor union select sleep waitfor ignore ignoring disregard forget override bypass skip
     neglect jailbreak jailbroken jailbreaking pretend act roleplay role reveal print show repeat output
@@ -322,9 +725,23 @@ _TRIGGER_WORDS = frozenset(
     sqlite_master all_tables user_tables xp_cmdshell sp_executesql sp_oacreate utl_inaddr utl_http
     load_file extractvalue updatexml char chr nchar if iif case dbms_lock dbms_pipe shutdown declare
     create alter truncate grant what expression moz behavior javascript vbscript livescript data file
-    php zip phar expect glob jar netdoc gopher dict""".split()  # noqa: SIM905
+    php zip phar expect glob jar netdoc gopher dict etc passwd shadow proc win boot system32 windows
+    winnt inetpub wwwroot htaccess htpasswd ssh id_rsa authorized_keys bash_history env git bin dev
+    tmp jsp asp 0x2f 0x5c disable turn remove deactivate lift overriding
+    overrides overridden you text words everything content attention exfiltrate exfiltrating send
+    forward post verbatim caveats disclaimers comply simulation hypothetical fictional treat read
+    interpret keep going unlock unlocks execute admin administrator root sudo debug maintenance
+    jailbreaking chatgpt gpt openai llm ai model unrestricted unrestrained amoral unethical immoral
+    never content stay remain immerse respond dude stan aim prefix negeer zignoruj weigere ohne sin
+    sans senza oubliez""".split()  # noqa: SIM905
 )
-_WORD = re.compile(r"[a-z_]+")
+_WORD = re.compile(r"[a-z0-9_]+")
+_PUNCTUATION = re.compile(r"[^\w ]")
+# Scripts of the non-Latin prompt-injection phrases (Cyrillic, Arabic, Devanagari, Japanese,
+# Chinese, Korean): text in them is searched for prompt injection whatever its words.
+_FOREIGN_SCRIPT = re.compile(
+    "[\u0400-\u04ff\u0600-\u06ff\u0900-\u097f\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
 
 
 def _interesting(text: str) -> bool:
@@ -345,6 +762,11 @@ _OVERLONG_BYTES = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _SPACES = re.compile(r"\s+")
+_BLANKS = re.compile(r"[ \t\f\v]+")  # white space but newlines, which a shell reads as ";"
+_INVISIBLE = re.compile(r"[\t\n\r\f\v]")
+_CONFUSABLE = re.compile(
+    "[\uff1c\uff1e\uff07\uff02\uff0f\uff3c\u2039\u203a\u02bc\u2215\u2044\ufe64\ufe65\u3008\u3009]"
+)
 _SQL_COMMENT = re.compile(r"/\*.{0,200}?\*/", re.DOTALL)
 _HAS_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
 _BINARY_TYPES = ("multipart/", "image/", "audio/", "video/", "font/", "application/octet-stream",
@@ -377,10 +799,9 @@ def inspect(
     families = []
     rules = []
     for family, matched in hits.items():
-        weights = sorted(matched.values(), reverse=True)
-        if not weights or weights[0] == 0:  # supporting rules alone flag nothing
+        family_score = _family_score(matched)
+        if family_score == 0:  # supporting rules alone flag nothing
             continue
-        family_score = weights[0] + (1 if len(weights) > 1 else 0)
         best = max(best, family_score)
         families.append(family)
         rules += [f"{family}.{name}" for name in matched]
@@ -423,6 +844,17 @@ def redact(text: str) -> str:
     for pattern, placeholder in _REDACTIONS:
         text = pattern.sub(placeholder, text)
     return text
+
+
+def _family_score(matched: dict[str, int]) -> int:
+    """The strongest rule, plus one when another rule of the family also fired; weak
+    "hint" rules count only together: n hints score n - 1."""
+    strong = sorted((w for name, w in matched.items() if not name.startswith("hint_")), reverse=True)
+    hints = sum(w for name, w in matched.items() if name.startswith("hint_"))
+    score = strong[0] + (1 if len(strong) > 1 else 0) if strong and strong[0] > 0 else 0
+    if hints >= 2 or (hints and score):
+        score = max(score, hints, score + 1)
+    return min(score, 5)
 
 
 def inspectable(content_type: str) -> bool:
@@ -473,9 +905,6 @@ def _form(text: str) -> Iterator[tuple[str, bool]]:
             yield key, False
         if value:
             yield value, False
-    # The raw text too: encodings and separators the form parser already undid or split.
-    if "%" in text or "&" in text:
-        yield text, False
 
 
 def _json(text: str) -> list[tuple[str, bool]] | None:
@@ -520,38 +949,59 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
         return
     _encoding(value, hits)
     for text in _normalized(value):
-        _score_text(text, hits)
+        _score_text(text, hits, checked=False)
 
 
-def _score_text(text: str, hits: dict[str, dict[str, int]]) -> None:
-    if not _interesting(text):
+def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True) -> None:
+    if checked and not _interesting(text):
         return
-    for family, (combined, rules) in _FAMILY_PATTERNS.items():
-        if combined.search(text) is None:
+    chars = set(_PUNCTUATION.findall(text))
+    words = set(_WORD.findall(text))
+    ascii_only = text.isascii()
+    for family, rules in _FAMILY_PATTERNS.items():
+        gate_chars, gate_words, gate_parts, non_ascii = _FAMILY_GATES[family]
+        if (
+            chars.isdisjoint(gate_chars)
+            and words.isdisjoint(gate_words)
+            and not any(part in text for part in gate_parts)
+            and (ascii_only or not non_ascii or _FOREIGN_SCRIPT.search(text) is None)
+        ):
             continue
-        found = hits.setdefault(family, {})
-        for name, weight, pattern in rules:
+        for name, weight, pattern, gate in rules:
+            if gate is not None and gate.search(text) is None:
+                continue
             if pattern.search(text):
+                found = hits.setdefault(family, {})
                 found[name] = max(found.get(name, 0), weight)
 
 
 def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
+    """Encoding tricks, looked for in the raw value and in each URL-decoding of it."""
     found: dict[str, int] = {}
-    if "%" in value:
-        if _OVERLONG.search(value):
-            found["overlong_utf8"] = 3
-        if _PERCENT_U.search(value):
-            found["percent_u"] = 2
-        if _DOUBLE.search(value):
-            found["double_encoding"] = 2
-        if "%00" in value:
-            found["null_byte"] = 3
-    if "\x00" in value or "\\x00" in value or "\\u0000" in value or "\\0" in value:
+    text = value
+    for round_ in range(URL_DECODE_ROUNDS + 1):
+        if "%" in text:
+            if _OVERLONG.search(text):
+                found["overlong_utf8"] = 3
+            if _PERCENT_U.search(text):
+                found["percent_u"] = 2
+            if _DOUBLE.search(text):
+                found["double_encoding"] = 2
+            if "%00" in text:
+                found["null_byte"] = 3
+        if round_ == URL_DECODE_ROUNDS or not _HAS_PERCENT.search(text):
+            break
+        text = unquote(text, errors="replace")
+        if round_ >= 1 and any(c in _SPECIAL for c in text):
+            found["double_encoding"] = 2  # still percent-encoded special characters after one decoding
+    if "\x00" in text or "\x00" in value or "\\u0000" in value or "\\x00" in value or "\\0" in value:
         found["null_byte"] = 3
     if "\\" in value and len(_ESCAPED_SPECIAL.findall(value[:4096])) >= 3:
         found["escaped_specials"] = 2
-    if _CONTROL.search(value):
+    if _CONTROL.search(text):
         found["control_chars"] = 1
+    if not text.isascii() and _CONFUSABLE.search(text):
+        found["unicode_confusable"] = 2  # full-width or look-alike forms of < > ' " / \\
     if found:
         fam = hits.setdefault("encoding", {})
         for name, weight in found.items():
@@ -559,7 +1009,8 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
 
 
 def _normalized(value: str) -> Iterator[str]:
-    """The value as an application would finally see it, and its base64 decoding if any."""
+    """The value as an application would finally see it (and variants a browser or a shell
+    would also accept), and its base64 decoding if any."""
     text = value
     for _ in range(URL_DECODE_ROUNDS):
         if not _HAS_PERCENT.search(text):
@@ -574,15 +1025,24 @@ def _normalized(value: str) -> Iterator[str]:
         text = decoded
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\x00", "")
-    text = _SPACES.sub(" ", text.lower())
+    text = _BLANKS.sub(" ", text.replace("\x00", "").lower())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     yield text
     if "/*" in text:
         yield _SQL_COMMENT.sub(" ", text)
+    if "\t" in value or "\n" in text or "&#" in value or "%0" in value:
+        yield _INVISIBLE.sub("", text)  # browsers drop tabs and newlines inside "java\tscript:"
+    if "+" in text and "%" in value:
+        yield text.replace("+", " ")  # form encoding inside a JSON or text value
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:
-            yield _SPACES.sub(" ", decoded_b64.lower())
+            yield _BLANKS.sub(" ", decoded_b64.lower())
+    if ";base64," in text:  # a data: URI
+        decoded_b64 = _base64(value[value.lower().index(";base64,") + 8 :].split()[0][:8192])
+        if decoded_b64:
+            yield _BLANKS.sub(" ", decoded_b64.lower())
 
 
 def _base64(value: str) -> str | None:

@@ -277,7 +277,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "template_injection",
         2,
-        r"\{\{[^}]{0,80}(?:constructor|__proto__|\$eval|\$on|alert|self|_self|config|class|mro|subclasses|globals|import)[^}]{0,80}\}\}|"
+        r"(?<!\{)\{\{[^}]{0,80}(?:constructor|__proto__|\$eval|\$on|alert|self|_self|config|class|mro|subclasses|globals|import)[^}]{0,80}\}\}|"
         r"\$\{\{?[^}]{0,40}(?:runtime|exec|process)",
     ),
     # Path traversal ---------------------------------------------------------------------
@@ -289,7 +289,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "sensitive_file",
         3,
-        r"(?:\.{1,2}[/\\]|^\s{0,3}[/\\]|[/\\]{2}|file:/{2,3}|[a-z]:[/\\]|\.\.)[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
+        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}[/\\]|(?<![/\\])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
         r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
         r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
         r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini))",
@@ -312,7 +312,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "dotdot_trick",
         2,
-        r"\.{3,}[/\\]|\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
+        r"(?<!\.)\.{3,}[/\\]|\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
     ),
     (
         "traversal",
@@ -733,7 +733,7 @@ _TRIGGER_WORDS = frozenset(
     interpret keep going unlock unlocks execute admin administrator root sudo debug maintenance
     jailbreaking chatgpt gpt openai llm ai model unrestricted unrestrained amoral unethical immoral
     never content stay remain immerse respond dude stan aim prefix negeer zignoruj weigere ohne sin
-    sans senza oubliez""".split()  # noqa: SIM905
+    sans senza oubliez""".split()
 )
 _WORD = re.compile(r"[a-z0-9_]+")
 _PUNCTUATION = re.compile(r"[^\w ]")
@@ -874,6 +874,8 @@ def _values(
         yield from _form(query[:limit])
     if not body or not inspectable(content_type):
         return
+    if isinstance(body, (bytearray, memoryview)):
+        body = bytes(body)
     if isinstance(body, bytes):
         raw = body[:limit]
         if _OVERLONG_BYTES.search(raw):
@@ -1025,14 +1027,15 @@ def _normalized(value: str) -> Iterator[str]:
         text = decoded
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    text = _BLANKS.sub(" ", text.replace("\x00", "").lower())
+    decoded = text.replace("\x00", "").lower()
+    text = _BLANKS.sub(" ", decoded)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     yield text
     if "/*" in text:
         yield _SQL_COMMENT.sub(" ", text)
     if "\t" in value or "\n" in text or "&#" in value or "%0" in value:
-        yield _INVISIBLE.sub("", text)  # browsers drop tabs and newlines inside "java\tscript:"
+        yield _INVISIBLE.sub("", decoded)  # browsers drop tabs and newlines inside "java\tscript:"
     if "+" in text and "%" in value:
         yield text.replace("+", " ")  # form encoding inside a JSON or text value
     if len(value) >= MIN_BASE64 and " " not in value:

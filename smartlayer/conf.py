@@ -131,6 +131,9 @@ class ValidatorConfig:
     ai_ban_hours: int = 24  # async mode: ban for a malicious verdict
     redact: bool = True  # secrets and personal data removed before a body goes to the AI
     cache_seconds: int = 86_400  # AI verdicts cached by body hash
+    strikes: int = 5  # refused requests within strike_window that ban the identity (0: never)
+    strike_window: int = 600
+    strike_ban_hours: int = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +461,9 @@ def _validator(p: _Parser) -> ValidatorConfig:
         ai_ban_hours=p.number("VALIDATOR_AI_BAN_HOURS", 24, 1, 24 * 365, integer=True),
         redact=p.boolean("VALIDATOR_REDACT", True),
         cache_seconds=p.number("VALIDATOR_CACHE_SECONDS", 86_400, 1, 90 * 86_400, integer=True),
+        strikes=p.number("VALIDATOR_STRIKES", 5, 0, 10_000, integer=True),
+        strike_window=p.number("VALIDATOR_STRIKE_WINDOW", 600, 1, 7 * 86_400, integer=True),
+        strike_ban_hours=p.number("VALIDATOR_STRIKE_BAN_HOURS", 24, 1, 24 * 365, integer=True),
     )
 
 
@@ -521,6 +527,7 @@ _CORE_KEYS = (
     "AI_TIMEOUT", "AI_MAX_CONCURRENCY", "AI_QUEUE_SIZE", "VALIDATOR_MAX_BODY",
     "VALIDATOR_BLOCK_SCORE", "VALIDATOR_AI_SCORE", "VALIDATOR_AI_MODE", "VALIDATOR_AI_BLOCK_ABOVE",
     "VALIDATOR_AI_BUDGET", "VALIDATOR_AI_BAN_HOURS", "VALIDATOR_REDACT", "VALIDATOR_CACHE_SECONDS",
+    "VALIDATOR_STRIKES", "VALIDATOR_STRIKE_WINDOW", "VALIDATOR_STRIKE_BAN_HOURS",
     "ANALYSE_LOGS_AT", "LOG_RETENTION_DAYS", "LOG_SAMPLE_RATE", "LOG_BLOCKED", "MONITOR_SHARDS",
 )  # fmt: skip
 

@@ -83,6 +83,7 @@ class Engine:
         self.guarded = bool(features & GUARDED)
         lim = cfg.anomaly.limits
         hours = [lim[k] for k in lim if k.endswith("_ban_hours")] + [LONGEST_AI_BAN_HOURS]
+        hours += [cfg.validator.strike_ban_hours, cfg.validator.ai_ban_hours]
         self.longest_ban = max(hours) * 3600
 
     def skip(self, path: str) -> bool:
@@ -213,23 +214,38 @@ class Engine:
         return Outcome(reason, 429, result.retry_after, headers, detail)
 
     def after(self, p: Prepared, outcome: Outcome | None, status: int, refused: bool) -> list[ScriptCall]:
-        """The post-view writes: an application error for the anomaly facts, a ban to write
-        or index. Empty (no round trip) for most requests."""
-        if "anomaly" not in self.features:
-            return []
+        """The post-view writes: a validator strike, an application error for the anomaly
+        facts, a ban to write or index. Empty (no round trip) for most requests."""
         calls: list[ScriptCall] = []
+        monitor = self.cfg.monitor_only
+        ban_key = (self.keys.would_ban if monitor else self.keys.ban)(p.identity.key)
+        v = self.cfg.validator
+        if outcome is not None and outcome.reason == "validator" and v.strikes:
+            why = "validator:" + "+".join(outcome.detail.get("families", ()))
+            args = [v.strikes, v.strike_window * 1000, v.strike_ban_hours * 3600, why[:100]]
+            calls.append((lua.STRIKE, [self.keys.strikes(p.identity.key), ban_key], args))
+        if "anomaly" not in self.features:
+            return calls
         error = not refused and status >= 400
         ban = outcome.ban if outcome is not None else None
         write = ban if ban is not None and not ban.written else None
-        monitor = self.cfg.monitor_only
         if error or write:
-            ban_key = (self.keys.would_ban if monitor else self.keys.ban)(p.identity.key)
             args = [p.now, int(error), write.seconds if write else 0, write.reason if write else ""]
             calls.append((lua.ANOMALY_AFTER, [self.keys.anomaly(p.identity.key)[0], ban_key], args))
         if ban is not None:
             index = [self.keys.ban_index(monitor)]
             calls.append((lua.BAN_INDEX, index, [p.now, p.identity.key, ban.seconds, self.longest_ban]))
         return calls
+
+    def struck(
+        self, p: Prepared, calls: list[ScriptCall], results: list[Any]
+    ) -> tuple[int, list[ScriptCall]]:
+        """(seconds, the ban-index call) when a validator strike in ``calls`` banned; else (0, [])."""
+        for (script, _keys, _args), result in zip(calls, results, strict=False):
+            if script is lua.STRIKE and isinstance(result, int) and result > 0:
+                index = [self.keys.ban_index(self.cfg.monitor_only)]
+                return result, [(lua.BAN_INDEX, index, [p.now, p.identity.key, result, self.longest_ban])]
+        return 0, []
 
 
 def ratelimit_only(k: Keys, identity: Identity, rule: Rule) -> Prepared:

@@ -69,6 +69,10 @@ class Keys:
         """Lifetime counter; the only kind of key without a TTL."""
         return f"{self.prefix}:{{{identity}}}:life:{component(path_prefix)}"
 
+    def strikes(self, identity: str) -> str:
+        """Requests of one identity the validator refused, in the current strike window."""
+        return f"{self.prefix}:{{{identity}}}:vs"
+
     def verdict(self, body_hash: str) -> str:
         """The AI's cached verdict on one body (validator), by a fixed-length digest."""
         return f"{self.prefix}:v:{{{body_hash}}}"

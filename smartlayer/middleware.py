@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 from smartlayer import ai, clock, lua, signals, validator
 from smartlayer.conf import get_config
-from smartlayer.engine import Engine, Outcome, Prepared
+from smartlayer.engine import Ban, Engine, Outcome, Prepared
 from smartlayer.exceptions import ConfigError, StoreUnavailable
 from smartlayer.responses import refusal
 from smartlayer.store import get_async_store, get_store
@@ -104,7 +104,9 @@ class SmartLayerMiddleware:
         calls = self._after(prepared, outcome, response, refused is not None)
         if calls:
             with suppress(StoreUnavailable):  # logged by the breaker; best effort
-                get_store().run_many(calls)
+                more = self._struck(request, prepared, calls, get_store().run_many(calls))
+                if more:
+                    get_store().run_many(more)
         return self._finish(response, outcome)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
@@ -130,7 +132,9 @@ class SmartLayerMiddleware:
         calls = self._after(prepared, outcome, response, refused is not None)
         if calls:
             with suppress(StoreUnavailable):
-                await get_async_store().run_many(calls)
+                more = self._struck(request, prepared, calls, await get_async_store().run_many(calls))
+                if more:
+                    await get_async_store().run_many(more)
         return self._finish(response, outcome)
 
     # -- the validator's AI question (only for bodies it is unsure of) ---------------------
@@ -266,6 +270,21 @@ class SmartLayerMiddleware:
             return self.engine.after(prepared, outcome, response.status_code, refused)
         except Exception:  # noqa: BLE001 - never a 500 from us
             _log_internal("post-view bookkeeping")
+            return []
+
+    def _struck(
+        self, request: HttpRequest, prepared: Prepared, calls: list[Any], results: list[Any]
+    ) -> list[Any]:
+        """After the post-view pipeline: report a ban the validator's strikes decided, and
+        return the call that indexes it (one more round trip, once per ban)."""
+        try:
+            seconds, more = self.engine.struck(prepared, calls, results)
+            if seconds:
+                why = next((c[2][3] for c in calls if c[0] is lua.STRIKE), "validator")
+                self._report(request, prepared, Outcome(ban=Ban(seconds, f"{why} strikes", written=True)))
+            return more
+        except Exception:  # noqa: BLE001 - never a 500 from us
+            _log_internal("post-view results")
             return []
 
     def _unavailable(self, request: HttpRequest) -> HttpResponseBase | None:

@@ -391,3 +391,46 @@ def test_redaction_can_be_turned_off(with_ai, fake_ai):
     fake_ai.answer = "10"
     app()(post(json.dumps({"password": "hunter2", "q": "x UNION SELECT name"})))
     assert "hunter2" in json.dumps(fake_ai.prompts[0])
+
+
+# -- strikes: repeated attacks ban the sender --------------------------------------------
+
+
+def test_repeated_attacks_ban_the_sender(smart, frozen_clock):
+    from smartlayer import bans
+
+    smart(VALIDATOR_STRIKES=3, VALIDATOR_STRIKE_BAN_HOURS=2)
+    banned = []
+    signals.identity_banned.connect(lambda **kw: banned.append(kw), weak=False, dispatch_uid="t-strike")
+    try:
+        for _ in range(3):
+            assert app()(post(as_json("' or 1=1--"), ip="198.51.100.9")).status_code == 403
+    finally:
+        signals.identity_banned.disconnect(dispatch_uid="t-strike")
+    assert len(banned) == 1 and banned[0]["seconds"] == 7200 and "validator:sqli" in banned[0]["reason"]
+    response = app()(post(as_json("a harmless comment"), ip="198.51.100.9"))
+    assert response.status_code == 403 and json.loads(response.content)["error"] == "banned"
+    assert app()(post(as_json("a harmless comment"), ip="198.51.100.10")).status_code == 200
+    assert [b.identity for b in bans.active()] == ["ip:198.51.100.9"]
+
+
+def test_strikes_expire_after_their_window(smart, frozen_clock):
+    smart(VALIDATOR_STRIKES=2, VALIDATOR_STRIKE_WINDOW=60)
+    assert app()(post(as_json("<script>alert(1)</script>"), ip="198.51.100.11")).status_code == 403
+    client = get_store().client
+    key = Keys(get_config().key_prefix).strikes("ip:198.51.100.11")
+    assert 0 < client.pttl(key) <= 60_000  # the window runs on Redis time, not the test clock
+    client.delete(key)  # as if the window had passed
+    assert app()(post(as_json("<script>alert(1)</script>"), ip="198.51.100.11")).status_code == 403
+    assert app()(post(as_json("hello"), ip="198.51.100.11")).status_code == 200
+
+
+def test_strikes_can_be_turned_off_and_monitor_mode_only_records(smart, frozen_clock):
+    smart(VALIDATOR_STRIKES=0)
+    for _ in range(10):
+        app()(post(as_json("' or 1=1--"), ip="198.51.100.12"))
+    assert app()(post(as_json("hello"), ip="198.51.100.12")).status_code == 200
+    smart(VALIDATOR_STRIKES=2, MODE="monitor")
+    for _ in range(3):
+        assert app()(post(as_json("' or 1=1--"), ip="198.51.100.13")).status_code == 200
+    assert app()(post(as_json("hello"), ip="198.51.100.13")).status_code == 200

@@ -55,11 +55,13 @@ PRE_REQUEST = LuaScript(
 
 ANOMALY_AFTER = LuaScript("anomaly_after", _read("anomaly_after.lua"))
 BAN_INDEX = LuaScript("ban_index", _read("ban_index.lua"))
+STRIKE = LuaScript("strike", _read("strike.lua"))
 
-ALL = (PRE_REQUEST, ANOMALY_AFTER, BAN_INDEX)
+ALL = (PRE_REQUEST, ANOMALY_AFTER, BAN_INDEX, STRIKE)
 FILES = (
     "pre_request.lua",
     "anomaly_after.lua",
     "ban_index.lua",
+    "strike.lua",
     *(f"{section}.lua" for section in PRE_SECTIONS),
 )

@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 from django.core.exceptions import RequestDataTooBig
 from django.http import UnreadablePostError
 
-from smartlayer import anomaly, clock, lua, ratelimit, validator
+from smartlayer import anomaly, clock, lua, monitor, ratelimit, validator
 from smartlayer.clientip import client_address
 from smartlayer.conf import Config, Rule
 from smartlayer.identity import Identity, allowlisted, path_allowlisted, resolve
@@ -87,8 +87,19 @@ class Engine:
         self.longest_ban = max(hours) * 3600
 
     def skip(self, path: str) -> bool:
-        """True when nothing needs to run for this path (no feature, or WHITELIST_PATHS)."""
+        """True when nothing needs to run before the view for this path (no feature that can
+        refuse, or WHITELIST_PATHS); monitoring still counts the request after it."""
         return not self.guarded or path_allowlisted(path, self.cfg)
+
+    def record_only(self, status: int, route: str, latency_ms: float, method: str) -> list[ScriptCall]:
+        """The aggregates of a request that ran nothing before the view (monitor only,
+        allow-listed paths and callers)."""
+        if "monitor" not in self.features:
+            return []
+        return monitor.record(
+            self.cfg, self.keys, now_ms=clock.now_ms(), route=route, status=status, latency_ms=latency_ms,
+            reason=None, identity_key="-", method=method,
+        )  # fmt: skip
 
     def prepare(self, request: Any, user: Any, resolved: Any = None) -> Prepared | None:
         """Build the pre-request call, or None when the caller is allow-listed."""
@@ -213,12 +224,29 @@ class Engine:
         detail = {"plan": p.identity.plan, "window": result.window, "limit": result.limit}
         return Outcome(reason, 429, result.retry_after, headers, detail)
 
-    def after(self, p: Prepared, outcome: Outcome | None, status: int, refused: bool) -> list[ScriptCall]:
-        """The post-view writes: a validator strike, an application error for the anomaly
-        facts, a ban to write or index. Empty (no round trip) for most requests."""
+    def after(
+        self,
+        p: Prepared,
+        outcome: Outcome | None,
+        status: int,
+        refused: bool,
+        *,
+        route: str = monitor.UNMATCHED,
+        latency_ms: float = 0.0,
+        method: str = "",
+    ) -> list[ScriptCall]:
+        """The post-view writes, run in one pipeline: the day's aggregates (monitor), a
+        validator strike, an application error for the anomaly facts, a ban to write or
+        index. Without monitoring, empty (no round trip) for most requests."""
         calls: list[ScriptCall] = []
-        monitor = self.cfg.monitor_only
-        ban_key = (self.keys.would_ban if monitor else self.keys.ban)(p.identity.key)
+        if "monitor" in self.features:
+            reason = _monitor_reason(outcome) if refused else None
+            calls += monitor.record(
+                self.cfg, self.keys, now_ms=p.now, route=route, status=status, latency_ms=latency_ms,
+                reason=reason, identity_key=p.identity.key, method=method,
+            )  # fmt: skip
+        monitor_only = self.cfg.monitor_only
+        ban_key = (self.keys.would_ban if monitor_only else self.keys.ban)(p.identity.key)
         v = self.cfg.validator
         if outcome is not None and outcome.reason == "validator" and v.strikes:
             why = "validator:" + "+".join(outcome.detail.get("families", ()))
@@ -233,7 +261,7 @@ class Engine:
             args = [p.now, int(error), write.seconds if write else 0, write.reason if write else ""]
             calls.append((lua.ANOMALY_AFTER, [self.keys.anomaly(p.identity.key)[0], ban_key], args))
         if ban is not None:
-            index = [self.keys.ban_index(monitor)]
+            index = [self.keys.ban_index(monitor_only)]
             calls.append((lua.BAN_INDEX, index, [p.now, p.identity.key, ban.seconds, self.longest_ban]))
         return calls
 
@@ -246,6 +274,16 @@ class Engine:
                 index = [self.keys.ban_index(self.cfg.monitor_only)]
                 return result, [(lua.BAN_INDEX, index, [p.now, p.identity.key, result, self.longest_ban])]
         return 0, []
+
+
+def _monitor_reason(outcome: Outcome | None) -> str | None:
+    """The refusal reason as the aggregates count it: validator refusals by family."""
+    if outcome is None or not outcome.reason:
+        return None
+    if outcome.reason == "validator":
+        families = outcome.detail.get("families") or ("unknown",)
+        return f"validator:{families[0]}"
+    return outcome.reason
 
 
 def ratelimit_only(k: Keys, identity: Identity, rule: Rule) -> Prepared:

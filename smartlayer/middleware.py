@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
@@ -16,8 +17,9 @@ from typing import Any
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
+from django.urls import Resolver404, resolve
 
-from smartlayer import ai, clock, lua, signals, validator
+from smartlayer import ai, clock, lua, monitor, signals, validator
 from smartlayer.conf import get_config
 from smartlayer.engine import Ban, Engine, Outcome, Prepared
 from smartlayer.exceptions import ConfigError, StoreUnavailable
@@ -75,6 +77,7 @@ class SmartLayerMiddleware:
             raise MiddlewareNotUsed
         self.cfg = cfg
         self.engine = Engine(cfg, frozenset(features))
+        self.monitoring = "monitor" in features
         self.get_response = get_response
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
@@ -83,9 +86,13 @@ class SmartLayerMiddleware:
     def __call__(self, request: HttpRequest) -> Any:
         if self.async_mode:
             return self.__acall__(request)
+        started = time.perf_counter()
         prepared = self._prepare_sync(request)
         if prepared is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if self.monitoring:
+                self._record_only_sync(request, response, started)
+            return response
         outcome = prepared.early
         if outcome is not None and not prepared.sections:
             self._report(request, prepared, outcome)
@@ -101,7 +108,7 @@ class SmartLayerMiddleware:
                 )
         refused = self._refusal(outcome)
         response = refused or self.get_response(request)
-        calls = self._after(prepared, outcome, response, refused is not None)
+        calls = self._after(request, prepared, outcome, response, refused is not None, started)
         if calls:
             with suppress(StoreUnavailable):  # logged by the breaker; best effort
                 more = self._struck(request, prepared, calls, get_store().run_many(calls))
@@ -110,9 +117,16 @@ class SmartLayerMiddleware:
         return self._finish(response, outcome)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        started = time.perf_counter()
         prepared = await self._prepare_async(request)
         if prepared is None:
-            return await self.get_response(request)
+            response = await self.get_response(request)
+            if self.monitoring:
+                calls = self._record_only(request, response, started)
+                if calls:
+                    with suppress(StoreUnavailable):
+                        await get_async_store().run_many(calls)
+            return response
         outcome = prepared.early
         if outcome is not None and not prepared.sections:
             self._report(request, prepared, outcome)
@@ -129,7 +143,7 @@ class SmartLayerMiddleware:
                 outcome = self._ai_verdict(request, prepared, score) or outcome
         refused = self._refusal(outcome)
         response = refused or await self.get_response(request)
-        calls = self._after(prepared, outcome, response, refused is not None)
+        calls = self._after(request, prepared, outcome, response, refused is not None, started)
         if calls:
             with suppress(StoreUnavailable):
                 more = self._struck(request, prepared, calls, await get_async_store().run_many(calls))
@@ -264,13 +278,39 @@ class SmartLayerMiddleware:
         return refusal(outcome.status, outcome.reason, outcome.retry_after, outcome.headers, **outcome.detail)
 
     def _after(
-        self, prepared: Prepared, outcome: Outcome | None, response: HttpResponseBase, refused: bool
+        self,
+        request: HttpRequest,
+        prepared: Prepared,
+        outcome: Outcome | None,
+        response: HttpResponseBase,
+        refused: bool,
+        started: float,
     ) -> list[Any]:
         try:
-            return self.engine.after(prepared, outcome, response.status_code, refused)
+            if not self.monitoring:
+                return self.engine.after(prepared, outcome, response.status_code, refused)
+            return self.engine.after(
+                prepared, outcome, response.status_code, refused, route=_route(request, refused),
+                latency_ms=(time.perf_counter() - started) * 1000, method=request.method or "",
+            )  # fmt: skip
         except Exception:  # noqa: BLE001 - never a 500 from us
             _log_internal("post-view bookkeeping")
             return []
+
+    def _record_only(self, request: HttpRequest, response: HttpResponseBase, started: float) -> list[Any]:
+        try:
+            latency_ms = (time.perf_counter() - started) * 1000
+            route = _route(request, False)
+            return self.engine.record_only(response.status_code, route, latency_ms, request.method or "")
+        except Exception:  # noqa: BLE001 - never a 500 from us
+            _log_internal("monitoring")
+            return []
+
+    def _record_only_sync(self, request: HttpRequest, response: HttpResponseBase, started: float) -> None:
+        calls = self._record_only(request, response, started)
+        if calls:
+            with suppress(StoreUnavailable):
+                get_store().run_many(calls)
 
     def _struck(
         self, request: HttpRequest, prepared: Prepared, calls: list[Any], results: list[Any]
@@ -302,6 +342,17 @@ class SmartLayerMiddleware:
                 if name not in response:
                     response[name] = value
         return response
+
+
+def _route(request: HttpRequest, refused: bool) -> str:
+    """The URL pattern of the request for the aggregates. A request refused before the view
+    was never resolved: resolve its path now (only refusals pay for it)."""
+    if refused and getattr(request, "resolver_match", None) is None:
+        try:
+            request.resolver_match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return monitor.UNMATCHED
+    return monitor.route_label(request)
 
 
 async def _auser(request: HttpRequest) -> Any:

@@ -233,6 +233,11 @@ class Store:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
+            if isinstance(client, redis.cluster.RedisCluster):
+                # A cluster pipeline refuses EVALSHA: one call at a time (each on its key's node).
+                results = [self._scripts[c[0].name](keys=c[1], args=c[2], client=client) for c in calls]
+                self.breaker.success()
+                return results
             results = _evalsha_all(client.pipeline(transaction=False), calls).execute(raise_on_error=False)
             missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
             if missing:  # scripts flushed: load them and re-run only the calls that failed

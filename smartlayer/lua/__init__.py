@@ -56,12 +56,14 @@ PRE_REQUEST = LuaScript(
 ANOMALY_AFTER = LuaScript("anomaly_after", _read("anomaly_after.lua"))
 BAN_INDEX = LuaScript("ban_index", _read("ban_index.lua"))
 STRIKE = LuaScript("strike", _read("strike.lua"))
+MONITOR = LuaScript("monitor", _read("monitor.lua"))
 
-ALL = (PRE_REQUEST, ANOMALY_AFTER, BAN_INDEX, STRIKE)
+ALL = (PRE_REQUEST, ANOMALY_AFTER, BAN_INDEX, STRIKE, MONITOR)
 FILES = (
     "pre_request.lua",
     "anomaly_after.lua",
     "ban_index.lua",
     "strike.lua",
+    "monitor.lua",
     *(f"{section}.lua" for section in PRE_SECTIONS),
 )

@@ -1,0 +1,126 @@
+"""Monitoring through the middleware: every request, refused ones too, lands in the day's
+aggregates under its URL pattern, in the post-view pipeline, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.http import HttpResponseNotFound
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import Resolver404, resolve
+
+from smartlayer import monitor
+from smartlayer.conf import get_config
+from smartlayer.keys import Keys
+from smartlayer.middleware import SmartLayerMiddleware, WatchLog
+from smartlayer.store import get_store
+from tests.conftest import BROWSER, async_view
+
+PLANS = {"anonymous": {"/api/": {"per_minute": 3}}}
+
+
+def through_view(request):
+    """Like Django's handler: resolve, then call the view (so resolver_match is set)."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return HttpResponseNotFound("no")
+    request.resolver_match = match
+    return match.func(request, *match.args, **match.kwargs)
+
+
+async def through_async_view(request):
+    try:
+        request.resolver_match = resolve(request.path_info)
+    except Resolver404:
+        return HttpResponseNotFound("no")
+    return await async_view(request)
+
+
+def stats():
+    cfg = get_config()
+    day, _hour = monitor.local_day(__import__("smartlayer.clock", fromlist=["now_ms"]).now_ms())
+    return monitor.day_stats(get_store(), Keys(cfg.key_prefix), cfg, day)
+
+
+def run(mw, request, mode):
+    return asyncio.run(mw(request)) if mode == "async" else mw(request)
+
+
+def get(path, ip="203.0.113.50"):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = RequestFactory().get(path, REMOTE_ADDR=ip, HTTP_USER_AGENT=BROWSER)
+    request.user = AnonymousUser()
+    return request
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_every_request_is_counted_under_its_pattern(smart, frozen_clock, mode):
+    smart(RATE_LIMIT_PLANS=PLANS)
+    mw = SmartLayerMiddleware(through_async_view if mode == "async" else through_view)
+    for pk in range(5):  # 3 admitted, then 2 refused by the per-minute limit
+        run(mw, get(f"/api/users/{pk}/"), mode)
+    run(mw, get("/no/such/page", ip="203.0.113.51"), mode)
+    run(mw, get("/api/items/?q=" + quote("' or 1=1--"), ip="203.0.113.52"), mode)
+    day = stats()
+    assert day["total_requests"] == 7
+    assert day["blocked_by_reason"] == {"rate_limit": 2, "validator:sqli": 1}
+    routes = {r["route"]: r["hits"] for r in day["top_routes"]}
+    # refused requests are counted under their pattern too (resolved for the aggregates)
+    assert routes == {"/api/users/<int:pk>/": 5, monitor.UNMATCHED: 1, "/api/items/": 1}
+    offenders = {o["identity"]: o["blocked"] for o in day["top_offenders"]}
+    assert offenders == {"ip:203.0.113.50": 2, "ip:203.0.113.52": 1}
+    assert day["latency_ms"]["p50"] is not None
+
+
+def test_watchlog_alone_and_allow_listed_paths_are_counted(smart, frozen_clock):
+    smart(FEATURES=["monitor"])
+    mw = WatchLog(through_view)
+    for _ in range(3):
+        mw(get("/health/"))
+    smart(WHITELIST_PATHS=["/health/"])
+    SmartLayerMiddleware(through_view)(get("/health/"))
+    assert stats()["total_requests"] == 4
+
+
+def test_monitoring_costs_one_pipeline_and_no_sql(smart, frozen_clock, monkeypatch, db):
+    smart(RATE_LIMIT_PLANS=PLANS)
+    mw = SmartLayerMiddleware(through_view)
+    mw(get("/api/items/"))  # warm up: scripts loaded
+    store = get_store()
+    sent = []
+    real_run, real_many = store.run, store.run_many
+    monkeypatch.setattr(store, "run", lambda *a: sent.append("run") or real_run(*a))
+    monkeypatch.setattr(store, "run_many", lambda calls: sent.append(len(calls)) or real_many(calls))
+    with CaptureQueriesContext(connection) as queries:
+        mw(get("/api/items/"))
+    assert sent == ["run", 1]  # the pre-view script, then one pipeline of one call
+    assert len(queries) == 0
+
+
+def test_analyse_logs_reports_the_traffic_it_saw(smart, frozen_clock, settings, db):
+    smart(RATE_LIMIT_PLANS=PLANS)
+    mw = SmartLayerMiddleware(through_view)
+    for pk in range(5):
+        mw(get(f"/api/users/{pk}/"))
+    day, _ = monitor.local_day(__import__("smartlayer.clock", fromlist=["now_ms"]).now_ms())
+    out = io.StringIO()
+    call_command(
+        "analyse_logs", "--date", day, "--no-ai", "--format", "json", stdout=out, stderr=io.StringIO()
+    )
+    report = json.loads(out.getvalue())
+    assert report["total_requests"] == 5 and report["blocked"] == 2
+    assert report["top_routes"][0]["route"] == "/api/users/<int:pk>/"
+
+
+def test_redis_down_never_breaks_the_response(smart, frozen_clock):
+    smart(FEATURES=["monitor"], REDIS_URL="redis://127.0.0.1:1/0", REDIS_TIMEOUT=0.05)
+    assert WatchLog(through_view)(get("/health/")).status_code == 200

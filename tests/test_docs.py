@@ -39,3 +39,10 @@ def test_lua_files_are_package_resources():
     shipped = {p.name for p in files("smartlayer.lua").iterdir() if p.name.endswith(".lua")}
     assert shipped == set(lua.FILES)
     assert "SECTIONS.ratelimit" in lua.PRE_REQUEST.source
+
+
+def test_every_page_is_in_the_docs_site_navigation():
+    nav = (DOCS.parent / "mkdocs.yml").read_text()
+    pages = {p.name for p in DOCS.glob("*.md")}
+    missing = {page for page in pages if f" {page}" not in nav}
+    assert not missing, f"add to mkdocs.yml nav: {sorted(missing)}"

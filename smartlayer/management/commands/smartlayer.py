@@ -1,5 +1,5 @@
-"""``manage.py smartlayer status | bans list|add|remove | limits show|reset``: look at and
-change state."""
+"""``manage.py smartlayer status | bans list|add|remove | limits show|reset | import-legacy``:
+look at and change state."""
 
 from __future__ import annotations
 
@@ -41,6 +41,20 @@ class Command(BaseCommand):
         limits = sub.add_parser("limits", help="Show or reset an identity's rate-limit counters.")
         limits.add_argument("action", choices=["show", "reset"])
         limits.add_argument("identity", help="'u:<user id>', 'ip:<address>' or an address")
+        legacy = sub.add_parser(
+            "import-legacy",
+            help="Copy django-smart-layer 0.1.x bans and lifetime counts from SQL into Redis.",
+        )
+        legacy.add_argument(
+            "--dry-run", action="store_true", help="count what would be imported, write nothing"
+        )
+        legacy.add_argument("--drop", action="store_true", help="drop the 0.1.x tables after importing")
+        legacy.add_argument(
+            "--permanent-days",
+            type=int,
+            default=3650,
+            help="length of 0.1.x permanent bans (days, default 3650)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -48,6 +62,8 @@ class Command(BaseCommand):
                 self.status()
             elif options["topic"] == "bans":
                 self.bans(options)
+            elif options["topic"] == "import-legacy":
+                self.import_legacy(options)
             else:
                 self.limits(options["action"], identity_of(options["identity"]))
         except StoreUnavailable as exc:
@@ -115,3 +131,26 @@ class Command(BaseCommand):
                 life = client.get(k.lifetime(identity, prefix))
                 parts.append(f"lifetime {int(life or 0)}")
             self.stdout.write(f"{identity} {prefix}: {', '.join(parts) or '-'}")
+
+    def import_legacy(self, options: dict[str, Any]) -> None:
+        from smartlayer import legacy
+
+        cfg = get_config()
+        report = legacy.import_legacy(
+            cfg, permanent_days=options["permanent_days"], dry_run=options["dry_run"]
+        )
+        if not report.tables:
+            self.stdout.write(
+                "import-legacy: no 0.1.x tables (smartlayer_banneduser, smartlayer_userrequestcount)"
+            )
+            return
+        verb = "would import" if options["dry_run"] else "imported"
+        self.stdout.write(
+            f"import-legacy: {verb} {report.bans} active bans ({report.bans_expired} expired skipped) "
+            f"and {report.counters} lifetime counters"
+        )
+        for line in report.bans_skipped + report.counts_skipped:
+            self.stdout.write(f"  skipped: {line}")
+        if options["drop"] and not options["dry_run"]:
+            legacy.drop_tables(report.tables)
+            self.stdout.write(f"import-legacy: dropped {', '.join(report.tables)}")

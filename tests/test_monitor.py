@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/items/<int:pk>", ok),
     path("api/items/", ok),
     path("v2/", include([path("users/<slug:name>/posts/<int:pk>/", ok)])),
+    path("", ok),
 ]
 
 # 2026-11-28 13:00 UTC
@@ -63,6 +64,7 @@ def test_route_label_is_the_url_pattern_not_the_path():
     assert labelled("/api/items/7") == "/api/items/<int:pk>"
     assert labelled("/api/items/") == "/api/items/"
     assert labelled("/v2/users/bob/posts/9/") == "/v2/users/<slug:name>/posts/<int:pk>/"
+    assert labelled("/") == "/"  # the root pattern is a route too
     assert labelled("/wp-login.php") == monitor.UNMATCHED
     assert labelled("/api/items/not-a-number") == monitor.UNMATCHED
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/items/<int:pk>/", views.item),
     path("api/export/", views.export),
     path("api/login/", views.login),
+    path("api/comments/", views.comments),
 ]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import json
+
 from django.http import HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 
 def home(request):
@@ -23,6 +26,17 @@ def item(request, pk):
 
 def export(request):
     return JsonResponse({"export": "ok"})
+
+
+@csrf_exempt
+def comments(request):
+    if request.method != "POST":
+        return JsonResponse({"comments": []})
+    try:
+        text = json.loads(request.body or b"{}").get("text", "")
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "invalid JSON"}, status=400)
+    return JsonResponse({"saved": True, "length": len(str(text))}, status=201)
 
 
 def login(request):

@@ -121,6 +121,31 @@ def test_analyse_logs_reports_the_traffic_it_saw(smart, frozen_clock, settings, 
     assert report["top_routes"][0]["route"] == "/api/users/<int:pk>/"
 
 
+def test_a_few_hundred_requests_make_one_exact_report(smart, frozen_clock, db):
+    """The issue's check from outside: some 404s, many ids under one route; the report has the
+    exact total and errors, names the pattern, and running it twice leaves one DailyReport."""
+    from smartlayer.models import DailyReport
+
+    smart(FEATURES=["monitor", "ratelimit", "validator"])
+    mw = SmartLayerMiddleware(through_view)
+    for i in range(300):
+        mw(get(f"/api/users/{i}/", ip=f"198.51.100.{i % 200}"))
+        frozen_clock.advance(0.05)
+    for i in range(40):
+        mw(get(f"/probe/{i}.php", ip="192.0.2.9"))
+    day, _ = monitor.local_day(__import__("smartlayer.clock", fromlist=["now_ms"]).now_ms())
+    for _ in range(2):
+        out = io.StringIO()
+        call_command(
+            "analyse_logs", "--date", day, "--no-ai", "--format", "json", stdout=out, stderr=io.StringIO()
+        )
+    report = json.loads(out.getvalue())
+    assert report["total_requests"] == 340 and report["errors"] == 40
+    routes = {r["route"]: r["hits"] for r in report["top_routes"]}
+    assert routes == {"/api/users/<int:pk>/": 300, monitor.UNMATCHED: 40}
+    assert DailyReport.objects.filter(date=day).count() == 1
+
+
 def test_redis_down_never_breaks_the_response(smart, frozen_clock):
     smart(FEATURES=["monitor"], REDIS_URL="redis://127.0.0.1:1/0", REDIS_TIMEOUT=0.05)
     assert WatchLog(through_view)(get("/health/")).status_code == 200

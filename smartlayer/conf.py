@@ -145,6 +145,8 @@ class MonitorConfig:
     log_blocked: bool = True  # keep every blocked request in the sampled log
     analyse_at: str | None = None  # "HH:MM": run analyse_logs in-process with APScheduler
     shards: int = 1  # per-day aggregate keys; more spreads a day over Redis Cluster slots
+    batch: int = 20  # requests whose aggregates a process sends together (1: each at once)
+    flush_seconds: float = 1.0  # ... or sooner, when the oldest waits this long
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,6 +481,9 @@ def _monitor(p: _Parser, cluster: bool) -> MonitorConfig:
         log_blocked=p.boolean("LOG_BLOCKED", True),
         analyse_at=at,
         shards=p.number("MONITOR_SHARDS", 16 if cluster else 1, 1, 256, integer=True),
+        # A cluster runs pipelined scripts one by one: batching would bunch round trips.
+        batch=p.number("MONITOR_BATCH", 1 if cluster else 20, 1, 10_000, integer=True),
+        flush_seconds=p.number("MONITOR_FLUSH_SECONDS", 1.0, 0.0, 3600, integer=False),
     )
 
 
@@ -529,6 +534,7 @@ _CORE_KEYS = (
     "VALIDATOR_AI_BUDGET", "VALIDATOR_AI_BAN_HOURS", "VALIDATOR_REDACT", "VALIDATOR_CACHE_SECONDS",
     "VALIDATOR_STRIKES", "VALIDATOR_STRIKE_WINDOW", "VALIDATOR_STRIKE_BAN_HOURS",
     "ANALYSE_LOGS_AT", "LOG_RETENTION_DAYS", "LOG_SAMPLE_RATE", "LOG_BLOCKED", "MONITOR_SHARDS",
+    "MONITOR_BATCH", "MONITOR_FLUSH_SECONDS",
 )  # fmt: skip
 
 
@@ -580,6 +586,7 @@ def get_config() -> Config:
 def _reset(*, setting: str, **kwargs: Any) -> None:
     if setting in ("SMART_MIDDLEWARE", "CACHES"):
         get_config.cache_clear()
-        from smartlayer import store
+        from smartlayer import monitor, store
 
+        monitor.discard_pending()
         store.reset()

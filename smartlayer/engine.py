@@ -96,10 +96,10 @@ class Engine:
         allow-listed paths and callers)."""
         if "monitor" not in self.features:
             return []
-        return monitor.record(
+        return monitor.batched(self.cfg, monitor.record(
             self.cfg, self.keys, now_ms=clock.now_ms(), route=route, status=status, latency_ms=latency_ms,
             reason=None, identity_key="-", method=method,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     def prepare(self, request: Any, user: Any, resolved: Any = None) -> Prepared | None:
         """Build the pre-request call, or None when the caller is allow-listed."""
@@ -241,10 +241,10 @@ class Engine:
         calls: list[ScriptCall] = []
         if "monitor" in self.features:
             reason = _monitor_reason(outcome) if refused else None
-            calls += monitor.record(
+            calls += monitor.batched(self.cfg, monitor.record(
                 self.cfg, self.keys, now_ms=p.now, route=route, status=status, latency_ms=latency_ms,
                 reason=reason, identity_key=p.identity.key, method=method,
-            )  # fmt: skip
+            ))  # fmt: skip
         monitor_only = self.cfg.monitor_only
         ban_key = (self.keys.would_ban if monitor_only else self.keys.ban)(p.identity.key)
         v = self.cfg.validator

@@ -19,9 +19,13 @@ nearest-rank percentile, for latencies inside the histogram's range (0.1 ms to ~
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import logging
 import math
+import os
 import random
+import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
@@ -33,7 +37,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from smartlayer import lua
+from smartlayer import clock, lua
 from smartlayer.conf import Config
 from smartlayer.keys import Keys
 from smartlayer.lua import ScriptCall
@@ -186,6 +190,84 @@ def record(
         row = msgpack.packb([now_ms, method[:10], route, status, round(lat, 3), identity_key, reason or ""])
         calls.append((lua.MONITOR, (keys.monitor_log(),), ("l", ttl, row, LOG_MAX_ROWS)))
     return calls
+
+
+# --- batching ---------------------------------------------------------------------------
+# Each process keeps the calls of its last requests and sends them together, in the post-view
+# pipeline of the request that fills the batch (MONITOR_BATCH) or finds the oldest one older
+# than MONITOR_FLUSH_SECONDS: most requests then make no post-view round trip at all. Counts
+# are exact, only late by at most that much; a process flushes what it holds when it exits,
+# and a forked child starts empty (its parent's calls are the parent's to send).
+
+_logger = logging.getLogger("smartlayer")
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.calls: list[ScriptCall] = []
+        self.oldest = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, calls: list[ScriptCall], size: int, max_age: float) -> list[ScriptCall]:
+        """Keep ``calls``; return every kept call when the batch is due, else []."""
+        if size <= 1:
+            return calls
+        now = clock.monotonic()
+        with self.lock:
+            if not self.calls:
+                self.oldest = now
+            self.calls.extend(calls)
+            if len(self.calls) < size and now - self.oldest < max_age:
+                return []
+            due, self.calls = self.calls, []
+        return due
+
+    def drain(self) -> list[ScriptCall]:
+        with self.lock:
+            due, self.calls = self.calls, []
+        return due
+
+    def forget(self) -> None:
+        self.calls = []
+        self.lock = threading.Lock()
+
+
+_batch = _Batch()
+
+
+def batched(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
+    """The monitoring calls to send with this request: none until the batch is due."""
+    return _batch.add(calls, cfg.monitor.batch, cfg.monitor.flush_seconds)
+
+
+def flush(store: Any = None) -> int:
+    """Send this process's pending aggregates now (analyse_logs, tests, process exit)."""
+    due = _batch.drain()
+    if due:
+        if store is None:
+            from smartlayer.store import get_store
+
+            store = get_store()
+        store.run_many(due)
+    return len(due)
+
+
+def discard_pending() -> None:
+    """Forget this process's pending aggregates (settings changed: tests)."""
+    _batch.drain()
+
+
+def _flush_at_exit() -> None:
+    pending = len(_batch.calls)
+    try:
+        flush()
+    except Exception as exc:  # noqa: BLE001 - exiting: log and go
+        _logger.warning("smartlayer: %s pending monitoring updates lost at exit: %s", pending, exc)
+
+
+atexit.register(_flush_at_exit)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_batch.forget)
 
 
 # --- reading -----------------------------------------------------------------------------

@@ -37,7 +37,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 def smart(settings: Any, backend: str):
     """Configure SMART_MIDDLEWARE for this test's backend: ``smart(RATE_LIMIT_PLANS=...)``."""
     prefix = "t" + uuid.uuid4().hex[:12]
-    base: dict[str, Any] = {"KEY_PREFIX": prefix}
+    # Monitoring sends each request's aggregates at once in tests (batching: test_monitor_middleware).
+    base: dict[str, Any] = {"KEY_PREFIX": prefix, "MONITOR_BATCH": 1}
     if backend == "redis":
         base.update(REDIS_URL=REAL_REDIS_URL, REDIS_TIMEOUT=0.5)
 

@@ -149,3 +149,40 @@ def test_a_few_hundred_requests_make_one_exact_report(smart, frozen_clock, db):
 def test_redis_down_never_breaks_the_response(smart, frozen_clock):
     smart(FEATURES=["monitor"], REDIS_URL="redis://127.0.0.1:1/0", REDIS_TIMEOUT=0.05)
     assert WatchLog(through_view)(get("/health/")).status_code == 200
+
+
+def test_a_batch_of_requests_shares_one_post_view_round_trip(smart, frozen_clock, monkeypatch):
+    smart(
+        FEATURES=["monitor", "ratelimit"], RATE_LIMIT_PLANS=PLANS, MONITOR_BATCH=5, MONITOR_FLUSH_SECONDS=60
+    )
+    mw = SmartLayerMiddleware(through_view)
+    store = get_store()
+    pipelines = []
+    real_many = store.run_many
+    monkeypatch.setattr(store, "run_many", lambda calls: pipelines.append(len(calls)) or real_many(calls))
+    for i in range(12):
+        mw(get(f"/api/users/{i}/", ip=f"198.51.100.{i}"))
+    assert pipelines == [5, 5]  # requests 5 and 10 sent the batch; 11 and 12 wait
+    assert stats()["total_requests"] == 10
+    assert monitor.flush() == 2
+    assert stats()["total_requests"] == 12
+
+
+def test_an_old_pending_batch_goes_with_the_next_request(smart, frozen_clock, monkeypatch):
+    smart(FEATURES=["monitor"], MONITOR_BATCH=100, MONITOR_FLUSH_SECONDS=1.0)
+    mw = WatchLog(through_view)
+    mw(get("/health/"))
+    assert stats()["total_requests"] == 0
+    now = [0.0]
+    monkeypatch.setattr("smartlayer.clock.monotonic", lambda: now[0])
+    monitor.discard_pending()
+    mw(get("/health/"))  # starts a batch at t=0
+    now[0] = 1.5
+    mw(get("/health/"))  # finds it 1.5 s old: sends both
+    assert stats()["total_requests"] == 2
+
+
+def test_a_forked_child_does_not_send_its_parents_pending_aggregates():
+    monitor._batch.calls = [("x", (), ())]
+    monitor._batch.forget()  # what os.register_at_fork runs in the child
+    assert monitor._batch.calls == []

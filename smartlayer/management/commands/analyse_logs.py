@@ -38,6 +38,7 @@ class Command(BaseCommand):
         cfg = get_config()
         keys = Keys(cfg.key_prefix)
         try:
+            monitor.flush(get_store())  # this process's own pending aggregates
             flushed = monitor.flush_samples(get_store(), keys)
             if options["flush"]:
                 self.stdout.write(f"analyse_logs: {flushed:,} sampled requests written")

@@ -12,6 +12,7 @@ import types
 from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import markcoroutinefunction
 from django.http import HttpResponse
 from django.urls import path
 from django_ratelimit.decorators import ratelimit
@@ -47,10 +48,57 @@ class SetUser:
         return self.get_response(request)
 
 
+class AsyncSetUser:
+    """SetUser for Django's ASGIHandler, async only (so that no middleware of the chain
+    runs on a worker thread): the user and the URLconf come from the ASGI scope."""
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: Any) -> Any:
+        request.user = request.scope["bench.user"]
+        request.urlconf = request.scope["bench.urlconf"]
+        return await self.get_response(request)
+
+
+class LimitsMovingWindow:
+    """The ``limits`` library as a tiny middleware: three moving windows (the same limits)
+    on a RedisStorage of the same Redis, one ``hit()`` each, 429 on the first refused."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        from django.conf import settings
+        from limits import RateLimitItemPerDay, RateLimitItemPerHour, RateLimitItemPerMinute
+        from limits.storage import RedisStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        cache = settings.CACHES["default"]
+        self.limiter = MovingWindowRateLimiter(RedisStorage(cache["LOCATION"]))
+        per = {"minute": RateLimitItemPerMinute, "hour": RateLimitItemPerHour, "day": RateLimitItemPerDay}
+        self.items = [per[name](limit) for name, _, limit in LIMITS]
+        self.namespace = cache.get("KEY_PREFIX", "bench") + "-limits"
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        who = str(request.user.pk)
+        for item in self.items:
+            if not self.limiter.hit(item, self.namespace, who):
+                return HttpResponse("limited", status=429)
+        return self.get_response(request)
+
+
 # -- views: the same body everywhere -------------------------------------------------------
 
 
 def plain(request: Any) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+async def aplain(request: Any) -> HttpResponse:
+    """The same view, async: ASGI variants run it on the event loop, no thread."""
     return HttpResponse("ok")
 
 
@@ -97,6 +145,7 @@ def _urlconf(name: str, view: Callable[..., Any]) -> types.ModuleType:
 
 URLCONFS = {
     "plain": _urlconf("plain", plain),
+    "aplain": _urlconf("aplain", aplain),
     "django-ratelimit": _urlconf("django_ratelimit", ratelimited),
     "drf": _urlconf("drf", Throttled.as_view()),
     "drf-unthrottled": _urlconf("drf_unthrottled", Unthrottled.as_view()),

@@ -737,6 +737,8 @@ _TRIGGER_WORDS = frozenset(
 )
 _WORD = re.compile(r"[a-z0-9_]+")
 _PUNCTUATION = re.compile(r"[^\w ]")
+_CONTRACTION = re.compile(r"(?<=[a-z])'(?=[a-z])")
+_PLAIN = re.compile(r"[\w.@:+,-]+")  # one token: no spaces, so no sentence
 # Scripts of the non-Latin prompt-injection phrases (Cyrillic, Arabic, Devanagari, Japanese,
 # Chinese, Korean): text in them is searched for prompt injection whatever its words.
 _FOREIGN_SCRIPT = re.compile(
@@ -791,8 +793,11 @@ def inspect(
     are inspected. Never raises on any input.
     """
     hits: dict[str, dict[str, int]] = {}
+    seen: set[str] = set()
     for value, raw_bytes in _values(body, content_type, query, max_body):
-        _score_value(value, raw_bytes, hits)
+        if value not in seen:  # JSON repeats its keys and enum values: look once
+            seen.add(value)
+            _score_value(value, raw_bytes, hits)
     if not hits:
         return CLEAN
     best = 0
@@ -939,8 +944,8 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
     if from_bytes:  # the marker of overlong UTF-8 in the raw body
         hits.setdefault("encoding", {})["overlong_utf8"] = 3
         return
-    if len(value) < 2:
-        return
+    if len(value) < 2 or (len(value) <= 64 and _PLAIN.fullmatch(value)):
+        return  # ids, enums, names, e-mail addresses, dates: nothing to look at
     if not _interesting(value.lower()):
         # Nothing any rule looks for, and nothing an encoding could hide, unless the whole
         # value is base64 of something that is.
@@ -957,7 +962,9 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
 def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True) -> None:
     if checked and not _interesting(text):
         return
-    chars = set(_PUNCTUATION.findall(text))
+    # An apostrophe inside a word (O'Brien, couldn't) opens no SQL literal: it does not open
+    # the sqli family's gate on its own.
+    chars = set(_PUNCTUATION.findall(_CONTRACTION.sub("", text) if "'" in text else text))
     words = set(_WORD.findall(text))
     ascii_only = text.isascii()
     for family, rules in _FAMILY_PATTERNS.items():

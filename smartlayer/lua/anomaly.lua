@@ -11,61 +11,66 @@
 --          distinct paths 1 min, distinct paths 10 s, id run length, sensitive hits 1 min,
 --          active 30-40 min ago 0|1, earlier requests 24 h}  or {} if already refused
 local M = 1048576
-local RINGS = {t = {1000, 10}, r = {10000, 12}, e = {10000, 12}, x = {10000, 6}, h = {3600000, 24}}
-
-local function ring_fields(name)
-  local out = {}
-  for i = 0, RINGS[name][2] - 1 do out[#out + 1] = name .. i end
-  return out
-end
+-- The rings, in the order of NAMES below: field prefix, bucket width ms, number of slots.
+-- NAMES is written out (not built with "t" .. i) because this chunk runs on every call.
+local RINGS = {{"t", 1000, 10, 0}, {"r", 10000, 12, 10}, {"e", 10000, 12, 22}, {"x", 10000, 6, 34},
+  {"h", 3600000, 24, 40}}
+local NAMES = {"t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9",
+  "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11",
+  "e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9", "e10", "e11",
+  "x0", "x1", "x2", "x3", "x4", "x5",
+  "h0", "h1", "h2", "h3", "h4", "h5", "h6", "h7", "h8", "h9", "h10", "h11", "h12", "h13", "h14",
+  "h15", "h16", "h17", "h18", "h19", "h20", "h21", "h22", "h23",
+  "am", "at"}
+local AM, AT = 65, 66
 
 SECTIONS.anomaly = function(ctx, keys, args)
   if ctx.blocked then
     return {}
   end
   local now = ctx.now
-  local names, vals = {}, {}
-  for _, ring in ipairs({"t", "r", "e", "x", "h"}) do
-    for _, f in ipairs(ring_fields(ring)) do names[#names + 1] = f end
-  end
-  names[#names + 1] = "am"
-  names[#names + 1] = "at"
-  local got = redis.call("HMGET", keys[1], unpack(names))
-  for i, f in ipairs(names) do vals[f] = tonumber(got[i]) or 0 end
+  local floor = math.floor
+  local got = redis.call("HMGET", keys[1], unpack(NAMES))
+  local vals = {}
+  for i = 1, AT do vals[i] = tonumber(got[i]) or 0 end
 
-  -- sum of a ring over its current bucket and the `back` before it; add `inc` to the current
+  -- sum of ring k over its current bucket and the `back` before it; add `inc` to the current
   local updates = {}
-  local function ring(name, back, inc)
-    local width, n = RINGS[name][1], RINGS[name][2]
-    local cur = math.floor(now / width)
+  local function ring(k, back, inc)
+    local spec = RINGS[k]
+    local width, n, base = spec[2], spec[3], spec[4]
+    local cur = floor(now / width)
+    local oldest = cur - back
     local total = 0
-    for i = 0, n - 1 do
-      local v = vals[name .. i]
-      local idx, count = math.floor(v / M), v % M
-      if idx <= cur and idx >= cur - back then total = total + count end
+    for i = base + 1, base + n do
+      local v = vals[i]
+      if v > 0 then
+        local idx = floor(v / M)
+        if idx <= cur and idx >= oldest then total = total + v % M end
+      end
     end
     if inc > 0 then
-      local f = name .. (cur % n)
-      local v = vals[f]
-      local count = (math.floor(v / M) == cur) and (v % M) or 0
-      updates[#updates + 1] = f
+      local slot = base + 1 + cur % n
+      local v = vals[slot]
+      local count = (floor(v / M) == cur) and (v % M) or 0
+      updates[#updates + 1] = NAMES[slot]
       updates[#updates + 1] = string.format("%.0f", cur * M + math.min(count + inc, M - 1))
     end
     return total + inc
   end
 
-  local r10 = ring("t", 9, 1)
-  local r2m = ring("r", 11, 1)
-  local e2m = ring("e", 11, 0)
-  local sens = ring("x", 5, tonumber(args[3]))
-  local earlier = ring("h", 23, 1) - 1
+  local r10 = ring(1, 9, 1)
+  local r2m = ring(2, 11, 1)
+  local e2m = ring(3, 11, 0)
+  local sens = ring(4, 5, tonumber(args[3]))
+  local earlier = ring(5, 23, 1) - 1
 
   -- minute activity bitmask: bit k set = a request k minutes ago
   local minute = math.floor(now / 60000)
-  local shift = minute - vals["at"]
+  local shift = minute - vals[AT]
   local mask = 0
-  if vals["at"] > 0 and shift >= 0 and shift < 53 then
-    mask = (vals["am"] * 2 ^ shift) % 2 ^ 53
+  if vals[AT] > 0 and shift >= 0 and shift < 53 then
+    mask = (vals[AM] * 2 ^ shift) % 2 ^ 53
   end
   local active = (math.floor(mask / 2 ^ 30) % 2 ^ 11) > 0 and 1 or 0
   if mask % 2 == 0 then mask = mask + 1 end

@@ -280,7 +280,12 @@ def _text(value: Any) -> str:
 def day_stats(store: Any, keys: Keys, cfg: Config, day: date | str) -> dict[str, Any]:
     """The merged aggregates of one local day (one pipeline over the shards)."""
     day_str = day if isinstance(day, str) else day.isoformat()
-    pipe = store.client.pipeline(transaction=False)
+    try:
+        pipe = store.client.pipeline(transaction=False)
+    except Exception as exc:  # a cluster with no reachable node fails here already
+        from smartlayer.exceptions import StoreUnavailable
+
+        raise StoreUnavailable(f"{type(exc).__name__}: {exc}") from exc
     for shard in range(cfg.monitor.shards):
         counters, offenders = keys.monitor_day(day_str, shard)
         pipe.hgetall(counters)

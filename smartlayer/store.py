@@ -31,7 +31,8 @@ from smartlayer.lua import ScriptCall
 logger = logging.getLogger("smartlayer")
 
 # A socket error surfaces as OSError subclasses from some code paths of redis-py.
-_ERRORS = (RedisError, OSError)
+# RedisClusterException (no seed node reachable, ...) is not a RedisError.
+_ERRORS = (RedisError, OSError, redis.exceptions.RedisClusterException)
 
 # Skip CLIENT SETINFO on connect (two round trips per new connection); the keyword changed
 # name in redis-py 7.
@@ -206,7 +207,11 @@ class Store:
         if self._client is None:
             with self._lock:
                 if self._client is None:
-                    client = _sync_client(self.cfg)
+                    try:
+                        client = _sync_client(self.cfg)
+                    except _ERRORS as exc:  # a cluster client asks its seed nodes at once
+                        self.breaker.failure(exc)
+                        raise StoreUnavailable(str(exc)) from exc
                     # register_script computes the SHA locally: no I/O, EVALSHA on first
                     # call, and a transparent SCRIPT LOAD after NOSCRIPT.
                     self._scripts = {s.name: client.register_script(s.source) for s in lua.ALL}

@@ -21,7 +21,10 @@ from smartlayer import clock, store
 from smartlayer.middleware import SmartLayerMiddleware
 
 REAL_REDIS_URL = os.environ.get("REDIS_URL")
-BACKENDS = ["fakeredis"] + (["redis"] if REAL_REDIS_URL else [])
+# SMARTLAYER_TEST_CLUSTER=1 (CI) adds a third backend: a local 3-master Redis Cluster started
+# once for the session; select its runs with -k cluster.
+WITH_CLUSTER = os.environ.get("SMARTLAYER_TEST_CLUSTER") == "1"
+BACKENDS = ["fakeredis"] + (["redis"] if REAL_REDIS_URL else []) + (["cluster"] if WITH_CLUSTER else [])
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
@@ -33,14 +36,25 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def session_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from tests.redis_cluster import local_cluster
+
+    with local_cluster(tmp_path_factory.mktemp("session-cluster")) as (url, _ports, _procs):
+        yield url
+
+
 @pytest.fixture
-def smart(settings: Any, backend: str):
+def smart(settings: Any, backend: str, request: pytest.FixtureRequest):
     """Configure SMART_MIDDLEWARE for this test's backend: ``smart(RATE_LIMIT_PLANS=...)``."""
     prefix = "t" + uuid.uuid4().hex[:12]
     # Monitoring sends each request's aggregates at once in tests (batching: test_monitor_middleware).
     base: dict[str, Any] = {"KEY_PREFIX": prefix, "MONITOR_BATCH": 1}
     if backend == "redis":
         base.update(REDIS_URL=REAL_REDIS_URL, REDIS_TIMEOUT=0.5)
+    if backend == "cluster":
+        url = request.getfixturevalue("session_cluster_url")
+        base.update(REDIS_URL=url, REDIS_CLUSTER=True, REDIS_TIMEOUT=0.5)
 
     def configure(**overrides: Any) -> dict[str, Any]:
         settings.SMART_MIDDLEWARE = {**base, **overrides}
@@ -48,13 +62,19 @@ def smart(settings: Any, backend: str):
 
     configure()
     yield configure
-    if backend == "redis":
+    if backend in ("redis", "cluster"):
         import redis
+        import redis.cluster
 
-        client = redis.Redis.from_url(REAL_REDIS_URL)
-        for key in client.scan_iter(match=f"{prefix}:*", count=1000):
-            client.delete(key)
-        client.close()
+        if backend == "cluster":
+            client = redis.cluster.RedisCluster.from_url(request.getfixturevalue("session_cluster_url"))
+        else:
+            client = redis.Redis.from_url(REAL_REDIS_URL)
+        try:
+            for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+                client.delete(key)
+        finally:
+            client.close()
     store.reset()
 
 

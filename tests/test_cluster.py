@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -16,115 +13,19 @@ from django.test import RequestFactory
 from smartlayer import store
 from smartlayer.middleware import SmartLayerMiddleware
 from tests.conftest import BROWSER, User
+from tests.redis_cluster import local_cluster
 
 pytestmark = [
     pytest.mark.redis_server,
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 
-POLL_SECONDS = 0.02  # how often to look whether a server is up
-
-
-def free_ports(n):
-    """n free ports whose cluster bus ports (port + 10000) are free too."""
-    import random
-
-    ports = []
-    while len(ports) < n:
-        port = random.randrange(20000, 50000)
-        if port not in ports and _free(port) and _free(port + 10000):
-            ports.append(port)
-    return ports
-
-
-def _free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
-
-
-def wait_for(check, what, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(POLL_SECONDS)
-    raise RuntimeError(f"timed out waiting for {what}")
-
 
 @pytest.fixture(scope="module")
 def cluster_url(tmp_path_factory):
     """Start three cluster-enabled redis-servers and join them into one cluster."""
-    base: Path = tmp_path_factory.mktemp("cluster")
-    ports, procs = free_ports(3), []
-    try:
-        for port in ports:
-            d = base / str(port)
-            d.mkdir()
-            procs.append(
-                subprocess.Popen(
-                    [
-                        "redis-server",
-                        "--port",
-                        str(port),
-                        "--bind",
-                        "127.0.0.1",
-                        "--cluster-enabled",
-                        "yes",
-                        "--cluster-config-file",
-                        "nodes.conf",
-                        "--save",
-                        "",
-                        "--appendonly",
-                        "no",
-                        "--cluster-node-timeout",
-                        "2000",
-                    ],
-                    cwd=d,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            )
-        for port in ports:
-            wait_for(lambda p=port: _ping(p), f"redis-server on {port}")
-        subprocess.run(
-            [
-                "redis-cli",
-                "--cluster",
-                "create",
-                *(f"127.0.0.1:{p}" for p in ports),
-                "--cluster-replicas",
-                "0",
-                "--cluster-yes",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        wait_for(lambda: _cluster_ok(ports[0]), "cluster_state:ok")
-        yield f"redis://127.0.0.1:{ports[0]}/0"
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=10)
-
-
-def _ping(port):
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _cluster_ok(port):
-    out = subprocess.run(["redis-cli", "-p", str(port), "cluster", "info"], capture_output=True)
-    return b"cluster_state:ok" in out.stdout
+    with local_cluster(tmp_path_factory.mktemp("cluster")) as (url, _ports, _procs):
+        yield url
 
 
 @pytest.fixture

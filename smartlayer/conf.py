@@ -155,6 +155,8 @@ class Config:
 
     redis_url: str | None = None
     redis_cluster: bool = False
+    redis_sentinels: tuple[tuple[str, int], ...] = ()  # (host, port) of each Sentinel
+    redis_sentinel_master: str = ""  # the service name the Sentinels monitor
     cache_alias: str | None = None
     key_prefix: str = "sl"
     mode: str = "enforce"
@@ -193,7 +195,7 @@ class Config:
     @property
     def embedded(self) -> bool:
         """True when no Redis is configured and the in-process fakeredis is used."""
-        return not (self.redis_url or self.cache_alias)
+        return not (self.redis_url or self.cache_alias or self.redis_sentinels)
 
     @property
     def has_lifetime_quotas(self) -> bool:
@@ -297,7 +299,44 @@ def _redis(p: _Parser) -> dict[str, Any]:
         p.problem("smartlayer.E004", "Set REDIS_URL or CACHE_ALIAS, not both.")
     if cluster and not url:
         p.problem("smartlayer.E004", "REDIS_CLUSTER needs REDIS_URL naming a seed node.")
-    return {"redis_url": url, "cache_alias": alias, "redis_cluster": cluster}
+    sentinels, master = _sentinels(p)
+    if sentinels and (cluster or alias):
+        p.problem("smartlayer.E004", "REDIS_SENTINELS cannot be combined with REDIS_CLUSTER or CACHE_ALIAS.")
+    return {
+        "redis_url": url,
+        "cache_alias": alias,
+        "redis_cluster": cluster,
+        "redis_sentinels": sentinels,
+        "redis_sentinel_master": master,
+    }
+
+
+def _sentinels(p: _Parser) -> tuple[tuple[tuple[str, int], ...], str]:
+    """REDIS_SENTINELS ["host:port", ...] and REDIS_SENTINEL_MASTER; REDIS_URL, when also
+    set, then only gives the database, user name and password."""
+    value = p.raw.get("REDIS_SENTINELS")
+    master = p.raw.get("REDIS_SENTINEL_MASTER", "")
+    if value is None:
+        if master:
+            p.problem("smartlayer.E004", "REDIS_SENTINEL_MASTER needs REDIS_SENTINELS.")
+        return (), ""
+    out = []
+    if isinstance(value, str) or not isinstance(value, (list, tuple)) or not value:
+        p.problem("smartlayer.E004", "REDIS_SENTINELS must be a non-empty list of 'host:port' strings.")
+        return (), ""
+    for item in value:
+        host, _, port = str(item).rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            p.problem("smartlayer.E004", f"REDIS_SENTINELS entry {item!r} is not 'host:port'.",
+                      hint="For example ['10.0.0.5:26379', '10.0.0.6:26379'].")  # fmt: skip
+            continue
+        out.append((host.strip("[]"), int(port)))
+    if not isinstance(master, str) or not master:
+        p.problem(
+            "smartlayer.E004", "REDIS_SENTINEL_MASTER must name the monitored primary (e.g. 'mymaster')."
+        )
+        return (), ""
+    return tuple(out), master
 
 
 def _proxies(p: _Parser) -> dict[str, Any]:
@@ -523,7 +562,8 @@ def _string(p: _Parser, key: str, default: str) -> str:
 
 
 _CORE_KEYS = (
-    "REDIS_URL", "REDIS_CLUSTER", "CACHE_ALIAS", "KEY_PREFIX", "MODE", "FAIL_MODE", "FEATURES",
+    "REDIS_URL", "REDIS_CLUSTER", "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "CACHE_ALIAS",
+    "KEY_PREFIX", "MODE", "FAIL_MODE", "FEATURES",
     "REDIS_TIMEOUT", "REDIS_MAX_CONNECTIONS", "REDIS_POOL_TIMEOUT", "BREAKER_THRESHOLD",
     "BREAKER_COOLDOWN", "TRUSTED_PROXIES", "TRUST_PROXY", "IPV6_PREFIX", "WHITELIST_IPS",
     "WHITELIST_PATHS", "WHITELIST_USERS", "IDENTITY_RESOLVER", "PLAN_FIELD", "DEFAULT_PLAN",

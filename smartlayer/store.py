@@ -14,11 +14,14 @@ import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import redis
 import redis.asyncio
 import redis.asyncio.cluster
+import redis.asyncio.sentinel
 import redis.cluster
+import redis.sentinel
 from redis.backoff import NoBackoff
 from redis.exceptions import NoScriptError, RedisError
 from redis.retry import Retry
@@ -119,7 +122,33 @@ def _fake_server_for_process() -> Any:
     return _fake_server
 
 
+def _sentinel_kwargs(cfg: Config) -> dict[str, Any]:
+    """Connection options for the primary found through Sentinel: the usual timeouts, and the
+    database and credentials of REDIS_URL when it is set."""
+    kwargs = _url_kwargs(cfg)
+    if cfg.redis_url:
+        parts = urlsplit(cfg.redis_url)
+        db = parts.path.strip("/")
+        kwargs.update(
+            db=int(db) if db.isdigit() else 0,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+        )
+    return kwargs
+
+
+def _sentinel_options(cfg: Config) -> dict[str, Any]:
+    # Asking a Sentinel is not on every request (only when a connection is made).
+    return {
+        "socket_timeout": max(cfg.redis_timeout, 0.1),
+        "socket_connect_timeout": max(cfg.redis_timeout, 0.1),
+    }
+
+
 def _sync_client(cfg: Config) -> Any:
+    if cfg.redis_sentinels:
+        sentinel = redis.sentinel.Sentinel(list(cfg.redis_sentinels), sentinel_kwargs=_sentinel_options(cfg))
+        return sentinel.master_for(cfg.redis_sentinel_master, **_sentinel_kwargs(cfg))
     if cfg.cache_alias:
         from django_redis import get_redis_connection
 
@@ -160,6 +189,11 @@ _PORTABLE_KWARGS = frozenset(
 
 
 def _async_client(cfg: Config) -> Any:
+    if cfg.redis_sentinels:
+        sentinel = redis.asyncio.sentinel.Sentinel(
+            list(cfg.redis_sentinels), sentinel_kwargs=_sentinel_options(cfg)
+        )
+        return sentinel.master_for(cfg.redis_sentinel_master, **_sentinel_kwargs(cfg))
     if cfg.cache_alias:
         # redis.asyncio cannot share a sync pool: open an async pool to the same server with
         # the same connection settings.

@@ -122,7 +122,7 @@ class AIConfig:
 class ValidatorConfig:
     """The request validator (docs/validator.md)."""
 
-    max_body: int = 65_536  # bytes of body (and of query string) inspected; the rest is not
+    max_body: int = 16_384  # bytes of body (and of query string) inspected; the rest is not
     block_score: int = 3  # blocked without asking the AI
     ai_score: int = 1  # from here up to block_score - 1: asked to the AI (when configured)
     ai_mode: str = "sync"  # "sync" | "async" | "off"
@@ -493,7 +493,7 @@ def _validator(p: _Parser) -> ValidatorConfig:
             "smartlayer.E401", f"VALIDATOR_AI_SCORE ({ask}) must not exceed VALIDATOR_BLOCK_SCORE ({block})."
         )
     return ValidatorConfig(
-        max_body=p.number("VALIDATOR_MAX_BODY", 65_536, 256, 100 * 2**20, integer=True),
+        max_body=p.number("VALIDATOR_MAX_BODY", 16_384, 256, 100 * 2**20, integer=True),
         block_score=block,
         ai_score=ask,
         ai_mode=p.choice("VALIDATOR_AI_MODE", ("sync", "async", "off"), "sync"),

@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, unquote
 FAMILIES = ("sqli", "xss", "traversal", "cmdi", "prompt_injection", "encoding")
 
 # Bounds: whatever the body, the work per request is bounded by these.
-MAX_BODY = 65_536  # characters inspected (the middleware passes VALIDATOR_MAX_BODY)
+MAX_BODY = 16_384  # characters inspected (the middleware passes VALIDATOR_MAX_BODY)
 MAX_VALUES = 2_000  # strings taken from one JSON or form body
 MAX_DEPTH = 32  # JSON nesting walked; deeper values are inspected as raw text
 URL_DECODE_ROUNDS = 3
@@ -543,6 +543,61 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     (
         "prompt_injection",
+        "ignore_previous_end",
+        3,
+        r"\b(?:ignore|disregard|forget)\s{1,3}(?:all\s{1,3})?(?:the\s{1,3})?(?:previous|prior|above|preceding)\s{0,3}(?:$|[.!,;])",
+    ),
+    (
+        "prompt_injection",
+        "your_prompt_ref",
+        2,
+        r"\byour\s{1,3}(?:(?:system|initial|starting|original|hidden|secret|internal|first|full|exact)\s{1,3}){1,2}"
+        r"(?:prompt|instructions|message|configuration|directives)\b|\b(?:my|your)\s{1,3}instructions\s{1,3}are\s{0,3}:|"
+        r"\bthe\s{1,3}system\s{1,3}prompt\s{1,3}is\s{0,3}:|<\s{0,3}system_prompt\s{0,3}>",
+    ),
+    (
+        "prompt_injection",
+        "prompt_verb",
+        0,
+        r"\b(?:output|print|show|repeat|display|reveal|translate|summari[sz]e|continue|dump|paste|recite|spell\s{1,3}out)\b",
+    ),
+    (
+        "prompt_injection",
+        "stop_everything",
+        3,
+        r"\b(?:stop|halt)\s{1,3}everything\b|\bjust\s{1,3}(?:print|say|output|write)\s{1,3}[\"']",
+    ),
+    (
+        "prompt_injection",
+        "agent_directive",
+        3,
+        r"\b(?:agent|assistant|ai|llm|system)\s{1,3}(?:instruction|note|directive|command)s?\s{0,3}(?::|to\s{1,3}(?:any|the)\b)|"
+        r"\b(?:hidden|secret)\s{1,3}(?:directive|instruction|command)s?\s{1,3}(?:for|to)\b|"
+        r"\bdo\s{1,3}not\s{1,3}(?:tell|inform|show)\s{1,3}the\s{1,3}user\b|\bif\s{1,3}(?:processed|read)\s{1,3}by\s{1,3}an?\s{1,3}(?:ai|assistant|llm|agent)",
+    ),
+    (
+        "prompt_injection",
+        "filter_evasion",
+        3,
+        r"\b(?:filters?|moderation|safety|guardrails?|censor\w{0,4})\b.{0,40}\b(?:won'?t|doesn'?t|don'?t|do\s{1,3}not|can'?t|cannot|gets?)\s{1,3}"
+        r"(?:catch|flag|check|notice|detect|confused|see)\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_memory",
+        1,
+        r"\b(?:in\s{1,3}(?:every|all)\s{1,3}future\s{1,3}(?:conversations?|sessions?|chats?)|permanent\s{1,3}rule|for\s{1,3}all\s{1,3}other\s{1,3}users|"
+        r"remember\s{1,3}that\s{1,3}i\s{1,3}am|apply\s{1,3}it\s{1,3}silently|system-level\s{1,3}rule)\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_obey",
+        1,
+        r"\b(?:and|then)\s{1,3}(?:comply|obey|follow\s{1,3}it|do\s{1,3}what\s{1,3}it\s{1,3}says|execute\s{1,3}it)\b|\bobey\s{1,3}them\b|"
+        r"\b(?:the\s{1,3})?real\s{1,3}instructions?\b|\bwhen\s{1,3}you\s{1,3}read\s{1,3}this\b",
+    ),
+    (
+        "prompt_injection",
         "hint_output_control",
         1,
         r"\b(?:verbatim|no\s{1,3}caveats|no\s{1,3}disclaimers|without\s{1,3}(?:any\s{1,3})?(?:caveats|disclaimers|warnings|restriction\w?)|"
@@ -704,7 +759,9 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             hypothetical fictional comply caveats disclaimers guidelines guardrails safeguards told
             administrator directive persona ignoriere ignorieren vergiss vergessen olvida oublie oubliez
             ignora ignorez negeer zignoruj weigere instead immerse yourself refuse censorship disable
-            deactivate policy policies ohne sin sans senza dimentica instru""".split()
+            deactivate policy policies ohne sin sans senza dimentica instru
+            previous prior preceding stop halt agent directive filters moderation safety guardrails
+            future permanent obey remember system_prompt""".split()
         ),
         (),
         True,
@@ -733,7 +790,9 @@ _TRIGGER_WORDS = frozenset(
     interpret keep going unlock unlocks execute admin administrator root sudo debug maintenance
     jailbreaking chatgpt gpt openai llm ai model unrestricted unrestrained amoral unethical immoral
     never content stay remain immerse respond dude stan aim prefix negeer zignoruj weigere ohne sin
-    sans senza oubliez""".split()
+    sans senza oubliez previous prior above preceding starting initial hidden secret internal stop halt
+    agent assistant note directive tell inform filter filters moderation safety guardrails censor
+    censorship future permanent remember silently obey real read""".split()
 )
 _WORD = re.compile(r"[a-z0-9_]+")
 _PUNCTUATION = re.compile(r"[^\w ]")
@@ -748,7 +807,7 @@ _FOREIGN_SCRIPT = re.compile(
 
 def _interesting(text: str) -> bool:
     """False when no rule can match ``text`` (lower-case)."""
-    if _TRIGGER_CHARS.search(text) is not None:
+    if _TRIGGER_CHARS.search(text) is not None or _SPACED_LETTERS.search(text) is not None:
         return True
     return not _TRIGGER_WORDS.isdisjoint(_WORD.findall(text))
 
@@ -766,6 +825,17 @@ _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _SPACES = re.compile(r"\s+")
 _BLANKS = re.compile(r"[ \t\f\v]+")  # white space but newlines, which a shell reads as ";"
 _INVISIBLE = re.compile(r"[\t\n\r\f\v]")
+# Cyrillic and Greek letters that look Latin, written inside Latin words to slip past filters
+# ("\u0456gnore", "j\u0430ilbreak"): such a word is an encoding trick, and is read as Latin.
+_MIXED_SCRIPT = re.compile("[a-z][\u0370-\u03ff\u0400-\u04ff\u0131]|[\u0370-\u03ff\u0400-\u04ff\u0131][a-z]")
+_HOMOGLYPHS = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0131\u03b1\u03b5\u03bf\u03b9\u03bd\u03ba\u03c4\u03c1\u03c5\u03c7",
+    "aeopcyxijsdiaeoivktpux",
+    "\u03be\u0437",  # letters with no Latin look-alike, inserted as noise: dropped
+)
+# single letters separated by blanks: "i g n o r e"
+_SPACED_LETTERS = re.compile(r"\b[a-z] [a-z] [a-z] [a-z]\b")
+_SPACED_JOIN = re.compile(r"\b([a-z]) (?=[a-z]\b)")
 _CONFUSABLE = re.compile(
     "[\uff1c\uff1e\uff07\uff02\uff0f\uff3c\u2039\u203a\u02bc\u2215\u2044\ufe64\ufe65\u3008\u3009]"
 )
@@ -1011,6 +1081,8 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         found["control_chars"] = 1
     if not text.isascii() and _CONFUSABLE.search(text):
         found["unicode_confusable"] = 2  # full-width or look-alike forms of < > ' " / \\
+    if not text.isascii() and _MIXED_SCRIPT.search(text.lower()):
+        found["mixed_script"] = 2
     if found:
         fam = hits.setdefault("encoding", {})
         for name, weight in found.items():
@@ -1045,6 +1117,10 @@ def _normalized(value: str) -> Iterator[str]:
         yield _INVISIBLE.sub("", decoded)  # browsers drop tabs and newlines inside "java\tscript:"
     if "+" in text and "%" in value:
         yield text.replace("+", " ")  # form encoding inside a JSON or text value
+    if not text.isascii() and _MIXED_SCRIPT.search(text):
+        yield text.translate(_HOMOGLYPHS)
+    if _SPACED_LETTERS.search(decoded):
+        yield _BLANKS.sub(" ", _SPACED_JOIN.sub(r"\1", decoded))
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:

@@ -434,3 +434,18 @@ def test_strikes_can_be_turned_off_and_monitor_mode_only_records(smart, frozen_c
     for _ in range(3):
         assert app()(post(as_json("' or 1=1--"), ip="198.51.100.13")).status_code == 200
     assert app()(post(as_json("hello"), ip="198.51.100.13")).status_code == 200
+
+
+def test_the_async_path_asks_the_ai_too(with_ai, fake_ai):
+    import asyncio
+
+    async def view(request):
+        return HttpResponse("ok")
+
+    with_ai()
+    fake_ai.answer = "93"
+    mw = SmartLayerMiddleware(view)
+    assert asyncio.run(mw(post(UNSURE))).status_code == 403
+    assert asyncio.run(mw(post(as_json("' or 1=1--"), ip="198.51.100.99"))).status_code == 403
+    assert asyncio.run(mw(post(as_json("just a comment"), ip="198.51.100.98"))).status_code == 200
+    assert fake_ai.calls == 1

@@ -36,6 +36,16 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture
+def fake_ai() -> Any:
+    """A real local HTTP server speaking the chat-completions protocol (tests/fake_ai.py)."""
+    from tests.fake_ai import FakeAI
+
+    fake = FakeAI()
+    yield fake
+    fake.close()
+
+
 @pytest.fixture(scope="session")
 def session_cluster_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from tests.redis_cluster import local_cluster

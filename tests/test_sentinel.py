@@ -15,6 +15,7 @@ from smartlayer import store
 from smartlayer.conf import ConfigError, parse
 from smartlayer.middleware import SmartLayerMiddleware
 from tests.conftest import BROWSER
+from tests.redis_cluster import wait_for
 from tests.redis_server import RedisServer, free_port
 
 pytestmark = [
@@ -22,7 +23,7 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
 ]
 
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.05  # between requests while the client finds the new primary
 
 
 class Sentinel:
@@ -41,7 +42,7 @@ class Sentinel:
         import redis
 
         self.client = redis.Redis(port=self.port, socket_timeout=1)
-        wait(lambda: self._answers(), "sentinel up")
+        wait_for(lambda: self._answers(), "sentinel up")
 
     def _answers(self) -> bool:
         try:
@@ -57,15 +58,6 @@ class Sentinel:
         self.proc.wait(timeout=10)
 
 
-def wait(check, what, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(POLL_SECONDS)
-    raise RuntimeError(f"timed out waiting for {what}")
-
-
 def request():
     r = RequestFactory().get("/api/x", REMOTE_ADDR="203.0.113.70", HTTP_USER_AGENT=BROWSER)
     r.user = AnonymousUser()
@@ -76,7 +68,9 @@ def request():
 def topology(tmp_path):
     with RedisServer() as primary, RedisServer() as replica:
         replica.client().replicaof("127.0.0.1", primary.port)
-        wait(lambda: replica.client().info("replication").get("master_link_status") == "up", "replication")
+        wait_for(
+            lambda: replica.client().info("replication").get("master_link_status") == "up", "replication"
+        )
         sentinel = Sentinel(primary.port, tmp_path)
         try:
             yield primary, replica, sentinel
@@ -115,7 +109,7 @@ def test_limits_through_sentinel_and_after_a_failover(settings, topology, frozen
         assert primary.client().exists("sent:{ip:203.0.113.70}:rl:/api/")
 
         primary.stop()  # the primary dies; Sentinel promotes the replica
-        wait(lambda: sentinel.primary() == replica.port, "failover", timeout=30)
+        wait_for(lambda: sentinel.primary() == replica.port, "failover", timeout=30)
         codes = set()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # fail open while the client finds the new primary

@@ -21,7 +21,6 @@ from smartlayer.middleware import AIRequestValidator, SmartLayerMiddleware
 from smartlayer.store import get_store
 from smartlayer.validator import inspect, redact
 from tests.conftest import BROWSER
-from tests.test_ai import FakeAI
 
 CORPUS = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "validator" / "dev"
 
@@ -306,13 +305,6 @@ def test_a_body_too_large_for_django_is_left_to_django(smart, frozen_clock, sett
 # -- the AI second opinion (score 1-2) against a real local server ------------------------
 
 UNSURE = as_json("x UNION SELECT name")  # union_select alone: score 2, ask the AI
-
-
-@pytest.fixture
-def fake_ai():
-    fake = FakeAI()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

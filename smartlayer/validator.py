@@ -768,31 +768,17 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
     ),
 }
 
-# A cheap first look: a value with none of these characters and none of these words cannot
-# match any rule (the set is checked against every rule's literal parts by a test).
-_TRIGGER_CHARS = re.compile(r"[^\x00-\x7f]|[\x00-\x08\x0b\x0c\x0e-\x1f'\"`<>;|&$(){}\\%]|\.\.|\./|:/")
-_TRIGGER_WORDS = frozenset(
-    """or and xor union select sleep waitfor ignore ignoring disregard forget override bypass skip
-    neglect jailbreak jailbroken jailbreaking pretend act roleplay role reveal print show repeat output
-    leak display tell give system instructions instruction prompt prompts developer anything dan
-    ignoriere ignorieren vergiss vergessen olvida oublie oubliez ignora ignorez ignores uncensored
-    unfiltered restrictions limitations filters censorship rules guidelines without say write respond
-    reply answer now instead from exec execute drop delete insert update having order group limit
-    procedure into benchmark pg_sleep information_schema sysobjects syscolumns pg_catalog pg_shadow
-    sqlite_master all_tables user_tables xp_cmdshell sp_executesql sp_oacreate utl_inaddr utl_http
-    load_file extractvalue updatexml char chr nchar if iif case dbms_lock dbms_pipe shutdown declare
-    create alter truncate grant what expression moz behavior javascript vbscript livescript data file
-    php zip phar expect glob jar netdoc gopher dict etc passwd shadow proc win boot system32 windows
-    winnt inetpub wwwroot htaccess htpasswd ssh id_rsa authorized_keys bash_history env git bin dev
-    tmp jsp asp 0x2f 0x5c disable turn remove deactivate lift overriding
-    overrides overridden you text words everything content attention exfiltrate exfiltrating send
-    forward post verbatim caveats disclaimers comply simulation hypothetical fictional treat read
-    interpret keep going unlock unlocks execute admin administrator root sudo debug maintenance
-    jailbreaking chatgpt gpt openai llm ai model unrestricted unrestrained amoral unethical immoral
-    never content stay remain immerse respond dude stan aim prefix negeer zignoruj weigere ohne sin
-    sans senza oubliez previous prior above preceding starting initial hidden secret internal stop halt
-    agent assistant note directive tell inform filter filters moderation safety guardrails censor
-    censorship future permanent remember silently obey real read""".split()
+# A cheap first look at each value, derived from the family gates above: a value with none of
+# the gates' characters, words or substrings, and none of the marks of an encoding (%, &,
+# backslashes, control characters, non-ASCII letters, letters spaced out), cannot match any
+# rule, before or after normalization.
+_GATE_CHARS = frozenset().union(*(gate[0] for gate in _FAMILY_GATES.values()))
+_TRIGGER_WORDS = frozenset().union(*(gate[1] for gate in _FAMILY_GATES.values()))
+_GATE_PARTS = tuple(sorted({part for gate in _FAMILY_GATES.values() for part in gate[2]}))
+_TRIGGER_CHARS = re.compile(
+    "[^\\x00-\\x7f]|[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f%&\\\\]|["
+    + re.escape("".join(sorted(c for c in _GATE_CHARS if c.isascii() and c != "'")))
+    + "]"
 )
 _WORD = re.compile(r"[a-z0-9_]+")
 _PUNCTUATION = re.compile(r"[^\w ]")
@@ -808,6 +794,10 @@ _FOREIGN_SCRIPT = re.compile(
 def _interesting(text: str) -> bool:
     """False when no rule can match ``text`` (lower-case)."""
     if _TRIGGER_CHARS.search(text) is not None or _SPACED_LETTERS.search(text) is not None:
+        return True
+    if "'" in text and "'" in _CONTRACTION.sub("", text):  # a quote that is not in a word
+        return True
+    if any(part in text for part in _GATE_PARTS):
         return True
     return not _TRIGGER_WORDS.isdisjoint(_WORD.findall(text))
 

@@ -35,6 +35,7 @@ FAMILIES = ("sqli", "xss", "traversal", "cmdi", "prompt_injection", "encoding")
 # Bounds: whatever the body, the work per request is bounded by these.
 MAX_BODY = 16_384  # characters inspected (the middleware passes VALIDATOR_MAX_BODY)
 MAX_VALUES = 2_000  # strings taken from one JSON or form body
+JSON_PARSE_FACTOR = 8  # JSON bodies up to this many times the limit are parsed whole
 MAX_DEPTH = 32  # JSON nesting walked; deeper values are inspected as raw text
 URL_DECODE_ROUNDS = 3
 HTML_DECODE_ROUNDS = 2
@@ -941,6 +942,7 @@ def _values(
         return
     if isinstance(body, (bytearray, memoryview)):
         body = bytes(body)
+    ct = content_type.lower()
     if isinstance(body, bytes):
         raw = body[:limit]
         if _OVERLONG_BYTES.search(raw):
@@ -948,12 +950,22 @@ def _values(
         text = raw.decode("utf-8", "replace")
     else:
         text = body[:limit]
-    ct = content_type.lower()
     stripped = text.lstrip()
     if "json" in ct or ((not ct or ct.startswith("text/plain")) and stripped[:1] in ("{", "[")):
-        values = _json(text)
+        # A JSON body a little over the limit is parsed whole (C speed), and its strings are
+        # inspected up to `limit` characters in all: cut at the limit it would not parse, and
+        # its raw text would be one long value that every rule has to read.
+        whole = body if len(body) <= JSON_PARSE_FACTOR * limit else text
+        if isinstance(whole, bytes):
+            whole = whole.decode("utf-8", "replace")
+        values = _json(whole)
         if values is not None:
-            yield from values
+            budget = limit
+            for value, raw_bytes in values:
+                if budget <= 0:
+                    return
+                budget -= len(value)
+                yield value, raw_bytes
             return
     if "x-www-form-urlencoded" in ct:
         yield from _form(text)
@@ -987,13 +999,13 @@ def _json(text: str) -> list[tuple[str, bool]] | None:
             out.append((node, False))
         elif depth >= MAX_DEPTH:
             out.append((json.dumps(node)[:4096], False))
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if len(key) > 2:
-                    out.append((key, False))
+        elif isinstance(node, dict):  # in document order: pushed reversed, popped in order
+            for key, value in reversed(node.items()):
                 stack.append((value, depth + 1))
+                if len(key) > 2:
+                    stack.append((key, depth + 1))
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node)
+            stack.extend((item, depth + 1) for item in reversed(node))
     return out
 
 

@@ -441,3 +441,14 @@ def test_the_async_path_asks_the_ai_too(with_ai, fake_ai):
     assert asyncio.run(mw(post(as_json("' or 1=1--"), ip="198.51.100.99"))).status_code == 403
     assert asyncio.run(mw(post(as_json("just a comment"), ip="198.51.100.98"))).status_code == 200
     assert fake_ai.calls == 1
+
+
+def test_a_json_body_over_the_limit_is_parsed_whole_and_inspected_up_to_the_limit():
+    filler = [{"note": "a perfectly ordinary comment, nothing to see"} for _ in range(100)]
+    early = json.dumps({"q": "<script>alert(1)</script>", "items": filler})
+    late = json.dumps({"items": filler, "q": "<script>alert(1)</script>"})
+    assert len(early) > 2048
+    assert inspect(early, "application/json", max_body=2048).verdict == "block"
+    # past the limit's worth of strings: not inspected (documented), and no giant raw value
+    assert inspect(late, "application/json", max_body=2048).verdict == "allow"
+    assert inspect(late, "application/json", max_body=len(late)).verdict == "block"

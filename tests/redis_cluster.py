@@ -54,22 +54,26 @@ def cluster_ok(port):
     return b"cluster_state:ok" in out.stdout
 
 
+def start_node(base: Path, port: int) -> subprocess.Popen:
+    """One cluster-enabled redis-server in base/port (its nodes.conf there: a restarted node
+    rejoins with its slots, and no data)."""
+    d = base / str(port)
+    d.mkdir(exist_ok=True)
+    return subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
+         "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
+         "--cluster-node-timeout", "2000"],
+        cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 @contextmanager
 def local_cluster(base: Path):
     """Three cluster-enabled redis-servers joined into one cluster; yields the seed URL."""
     ports, procs = free_ports(3), []
     try:
         for port in ports:
-            d = base / str(port)
-            d.mkdir()
-            procs.append(
-                subprocess.Popen(
-                    ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-                     "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "no",
-                     "--cluster-node-timeout", "2000"],
-                    cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                )
-            )  # fmt: skip
+            procs.append(start_node(base, port))
         for port in ports:
             wait_for(lambda p=port: ping(p), f"redis-server on {port}")
         subprocess.run(
@@ -80,7 +84,8 @@ def local_cluster(base: Path):
         wait_for(lambda: cluster_ok(ports[0]), "cluster_state:ok")
         yield f"redis://127.0.0.1:{ports[0]}/0", ports, procs
     finally:
-        for p in procs:
-            p.terminate()
+        for p in procs:  # the list may have been changed by a test that restarted a node
+            if p.poll() is None:
+                p.terminate()
         for p in procs:
             p.wait(timeout=10)

@@ -95,3 +95,38 @@ def test_scripts_reload_after_flush_on_every_node(on_cluster):
     store.get_store().client.script_flush()  # RedisCluster sends it to every primary
     codes = [mw(request("/x", "192.0.2.50")).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
+
+
+def test_a_node_stopped_mid_run_fails_open_then_limits_resume(settings, tmp_path, frozen_clock, caplog):
+    """One master of three stops: every request is still served (fail open), the outage is
+    logged once per breaker opening, and once the node is back limits hold again."""
+    from tests.redis_cluster import cluster_ok, ping, start_node, wait_for
+
+    with local_cluster(tmp_path) as (url, ports, procs):
+        settings.SMART_MIDDLEWARE = {
+            "REDIS_URL": url, "REDIS_CLUSTER": True, "REDIS_TIMEOUT": 0.2, "BREAKER_COOLDOWN": 0.1,
+            "KEY_PREFIX": "stop", "RATE_LIMIT_PLANS": PLANS,
+        }  # fmt: skip
+        try:
+            mw = SmartLayerMiddleware(lambda r: HttpResponse("ok"))
+            ips = [f"198.51.100.{i}" for i in range(1, 30)]
+            assert [mw(request("/x", ips[0])).status_code for _ in range(4)] == [200, 200, 200, 429]
+
+            victim = 1 if ports[0] == int(url.rsplit(":", 1)[1].split("/")[0]) else 0
+            procs[victim].terminate()
+            procs[victim].wait(timeout=10)
+            codes = [mw(request("/x", ip)).status_code for ip in ips for _ in range(2)]
+            assert set(codes) <= {200, 429}  # served: admitted where Redis fails, limited elsewhere
+            outage_logs = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
+            assert 1 <= len(outage_logs) <= len(codes) // 4  # once per opening, not per request
+
+            procs[victim] = start_node(tmp_path, ports[victim])
+            wait_for(lambda: ping(ports[victim]) and cluster_ok(ports[0]), "the node back in the cluster", 60)
+            fresh = "203.0.113.200"
+
+            def limited_again():
+                return [mw(request("/x", fresh)).status_code for _ in range(4)][-1] == 429
+
+            wait_for(limited_again, "limits enforced again", 60)
+        finally:
+            store.reset()

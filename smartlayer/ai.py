@@ -33,6 +33,9 @@ MAX_USER_AGENT = 200
 # Identities asked recently, remembered per process so a suspicious client does not queue a
 # job per request (the Redis lock is what makes it once across processes).
 RECENT_LIMIT = 10_000
+BODY_COOLDOWN = 10.0  # seconds between two async questions about one sender's bodies
+BACKLOG_LOG_INTERVAL = 10.0  # seconds between two "backlog full" log lines
+_backlog_logged_at = -BACKLOG_LOG_INTERVAL
 
 SYSTEM_PROMPT = (
     "You review the recent behaviour of one client of a web API and decide whether it is a "
@@ -151,7 +154,11 @@ def _submit_locked(ai: AIConfig, about: str, job: Any, *args: Any) -> Future[Any
     """Queue ``job(*args)`` on the AI pool (the caller holds _lock); None when it cannot.
     The caller then calls _track(future) without the lock."""
     if len(_pending) >= ai.queue_size:
-        logger.warning("smartlayer: AI backlog full (%s); not asking about %s", ai.queue_size, about)
+        global _backlog_logged_at
+        now = clock.monotonic()
+        if now - _backlog_logged_at >= BACKLOG_LOG_INTERVAL:  # a flood logs once a while
+            _backlog_logged_at = now
+            logger.warning("smartlayer: AI backlog full (%s); not asking about %s", ai.queue_size, about)
         return None
     try:
         pool = _pools.get(ai)
@@ -250,10 +257,19 @@ def ask_body(cfg: Config, body_hash: str, text: str, families: frozenset[str], b
 
 
 def submit_body(cfg: Config, identity: Identity, body_hash: str, text: str, families: frozenset[str]) -> bool:
-    """Async mode: ask about a body off the request path; ban its sender on a malicious score."""
+    """Async mode: ask about a body off the request path; ban its sender on a malicious score.
+    One question per sender per BODY_COOLDOWN seconds in this process, so that a flood of
+    unsure bodies cannot fill the queue (verdicts are cached by body hash as well)."""
     if cfg.ai is None:
         return False
+    now = clock.monotonic()
     with _lock:
+        about = "body:" + identity.key
+        if _recent.get(about, 0.0) > now:
+            return False
+        if len(_recent) >= RECENT_LIMIT:
+            _recent.clear()
+        _recent[about] = now + BODY_COOLDOWN
         future = _submit_locked(
             cfg.ai, identity.key, _ask_body_async, cfg, identity, body_hash, text, families
         )
@@ -287,9 +303,12 @@ def wait_idle(timeout: float = 10.0) -> None:
 
 
 def forget_recent() -> None:
-    """Forget which identities were asked recently in this process (tests)."""
+    """Forget which identities were asked recently in this process, and when the backlog was
+    last logged (tests)."""
+    global _backlog_logged_at
     with _lock:
         _recent.clear()
+        _backlog_logged_at = -BACKLOG_LOG_INTERVAL
 
 
 def _after_fork_in_child() -> None:

@@ -309,6 +309,8 @@ UNSURE = as_json("x UNION SELECT name")  # union_select alone: score 2, ask the 
 
 @pytest.fixture
 def with_ai(smart, fake_ai, frozen_clock):
+    ai.forget_recent()
+
     def configure(**extra):
         smart(AI_BASE_URL=fake_ai.url, AI_MODEL="m", AI_TIMEOUT=2.0, VALIDATOR_AI_BUDGET=0.3, **extra)
 
@@ -452,3 +454,13 @@ def test_a_json_body_over_the_limit_is_parsed_whole_and_inspected_up_to_the_limi
     # past the limit's worth of strings: not inspected (documented), and no giant raw value
     assert inspect(late, "application/json", max_body=2048).verdict == "allow"
     assert inspect(late, "application/json", max_body=len(late)).verdict == "block"
+
+
+def test_async_mode_asks_once_per_sender_per_cool_down(with_ai, fake_ai):
+    with_ai(VALIDATOR_AI_MODE="async")
+    fake_ai.answer = "20"
+    for i in range(5):  # five different unsure bodies from one sender
+        app()(post(as_json(f"x UNION SELECT name{i}"), ip="198.51.100.77"))
+    app()(post(UNSURE, ip="198.51.100.78"))  # another sender is asked
+    ai.wait_idle()
+    assert fake_ai.calls == 2

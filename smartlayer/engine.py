@@ -133,12 +133,7 @@ class Engine:
         meta = request.META
         query = meta.get("QUERY_STRING", "")
         content_type = meta.get("CONTENT_TYPE", "")
-        body = b""
-        if request.method not in ("GET", "HEAD", "OPTIONS") and validator.inspectable(content_type):
-            try:
-                body = request.body
-            except (RequestDataTooBig, UnreadablePostError, OSError):
-                body = b""  # Django refuses it when the view reads it; nothing for us to read
+        body = _body(request) if validator.inspectable(content_type) else b""
         if not body and not query:
             return None
         v = self.cfg.validator
@@ -155,12 +150,7 @@ class Engine:
         """(body hash, the text the AI may see: decoded, bounded and, unless disabled, redacted)."""
         meta = request.META
         query = meta.get("QUERY_STRING", "")[: self.cfg.validator.max_body]
-        body = b""
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            try:
-                body = request.body[: self.cfg.validator.max_body]
-            except (RequestDataTooBig, UnreadablePostError, OSError):
-                body = b""
+        body = _body(request)[: self.cfg.validator.max_body]
         digest = hashlib.sha256(query.encode("utf-8", "replace") + b"\n" + body).hexdigest()[:32]
         text = body.decode("utf-8", "replace")
         if "x-www-form-urlencoded" in meta.get("CONTENT_TYPE", ""):
@@ -274,6 +264,17 @@ class Engine:
                 index = [self.keys.ban_index(self.cfg.monitor_only)]
                 return result, [(lua.BAN_INDEX, index, [p.now, p.identity.key, result, self.longest_ban])]
         return 0, []
+
+
+def _body(request: Any) -> bytes:
+    """The request body when its method has one; empty when Django will not read it (too
+    large, or the client went away): Django refuses it when the view reads it."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return b""
+    try:
+        return request.body
+    except (RequestDataTooBig, UnreadablePostError, OSError):
+        return b""
 
 
 def _monitor_reason(outcome: Outcome | None) -> str | None:

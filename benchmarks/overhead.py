@@ -31,7 +31,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,46 +209,55 @@ def first_refusal(v: Variant, requests: Requests, pk: int) -> str:
 # -- counting ------------------------------------------------------------------------------
 
 
+def commands_in(packed: Any) -> list[str]:
+    """The command names in what one send_packed_command wrote (RESP arrays of bulk strings:
+    one command, or a pipeline's several), lower case."""
+    data = packed.encode() if isinstance(packed, str) else packed
+    if not isinstance(data, (bytes, bytearray)):
+        data = b"".join(bytes(item) for item in data)
+    names, i = [], 0
+    while i < len(data) and data[i : i + 1] == b"*":
+        end = data.index(b"\r\n", i)
+        count, i = int(data[i + 1 : end]), end + 2
+        for n in range(count):
+            end = data.index(b"\r\n", i)
+            size, i = int(data[i + 1 : end]), end + 2
+            if n == 0:
+                names.append(data[i : i + size].decode().lower())
+            i += size + 2
+    return names
+
+
 class RedisTally:
     """Client-side counts while installed: round trips (one per socket send of a command or
-    a pipeline: EVALSHA is one) and commands sent, by name (one per command packed)."""
+    a pipeline: EVALSHA is one) and commands sent, by name (read from the bytes sent, so
+    that commands packed by redis-py and by smartlayer's own EVALSHA packer both count)."""
 
     round_trips = 0
     sent: Counter[str] = Counter()
+
+    @classmethod
+    def tally(cls, packed: Any) -> None:
+        cls.round_trips += 1
+        cls.sent.update(commands_in(packed))
 
     @classmethod
     @contextmanager
     def installed(cls) -> Iterator[None]:
         from redis import connection
 
-        patched: list[tuple[Any, str, Any]] = []
+        owner = connection.AbstractConnection
+        original = owner.__dict__["send_packed_command"]
 
-        def wrap(owner: Any, name: str, counter: Callable[[tuple[Any, ...]], None]) -> None:
-            original = owner.__dict__[name]
+        def counted(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+            cls.tally(command)
+            return original(self, command, *args, **kwargs)
 
-            def counted(*args: Any, **kwargs: Any) -> Any:
-                counter(args)
-                return original(*args, **kwargs)
-
-            setattr(owner, name, counted)
-            patched.append((owner, name, original))
-
-        def trip(args: tuple[Any, ...]) -> None:
-            cls.round_trips += 1
-
-        def command(args: tuple[Any, ...]) -> None:  # (packer, name, *arguments)
-            name = args[1].decode() if isinstance(args[1], bytes) else str(args[1])
-            cls.sent[name.lower()] += 1
-
-        wrap(connection.AbstractConnection, "send_packed_command", trip)
-        for packer in ("PythonRespSerializer", "HiredisRespSerializer"):
-            if hasattr(connection, packer):
-                wrap(getattr(connection, packer), "pack", command)
+        owner.send_packed_command = counted  # type: ignore[method-assign]
         try:
             yield
         finally:
-            for owner, name, original in patched:
-                setattr(owner, name, original)
+            owner.send_packed_command = original  # type: ignore[method-assign]
 
 
 def commandstats(server: Any) -> tuple[Counter[str], Counter[str]]:

@@ -405,27 +405,21 @@ def build_variants(redis_url: str, prefix: str) -> list[Variant]:
 @contextmanager
 def async_tally() -> Iterator[None]:
     """overhead.RedisTally's counts for redis.asyncio too: a round trip per
-    send_packed_command, a command per pack_command (pipelines pack each command)."""
+    send_packed_command, the commands read from the bytes it sends."""
     from redis.asyncio import connection
 
-    tally = overhead.RedisTally
     owner = connection.AbstractConnection
-    send, pack = owner.__dict__["send_packed_command"], owner.__dict__["pack_command"]
+    send = owner.__dict__["send_packed_command"]
 
-    async def counted_send(*args: Any, **kwargs: Any) -> Any:
-        tally.round_trips += 1
-        return await send(*args, **kwargs)
+    async def counted_send(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
+        overhead.RedisTally.tally(command)
+        return await send(self, command, *args, **kwargs)
 
-    def counted_pack(self: Any, *args: Any) -> Any:
-        name = args[0].decode() if isinstance(args[0], bytes) else str(args[0])
-        tally.sent[name.split()[0].lower()] += 1
-        return pack(self, *args)
-
-    owner.send_packed_command, owner.pack_command = counted_send, counted_pack  # type: ignore[method-assign]
+    owner.send_packed_command = counted_send  # type: ignore[method-assign]
     try:
         yield
     finally:
-        owner.send_packed_command, owner.pack_command = send, pack  # type: ignore[method-assign]
+        owner.send_packed_command = send  # type: ignore[method-assign]
 
 
 @contextmanager

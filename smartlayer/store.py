@@ -225,6 +225,40 @@ def _async_client(cfg: Config) -> Any:
     return fakeredis.FakeAsyncRedis(server=_fake_server_for_process())
 
 
+def pack_evalsha(sha: bytes, keys: Sequence[str], args: Sequence[Any]) -> bytes:
+    """One EVALSHA in RESP, for the arguments the engine sends (str, int, float, bytes):
+    what redis-py's generic packer does, in a third of its time."""
+    out = [b"*%d\r\n$7\r\nEVALSHA\r\n$40\r\n%s\r\n$%d\r\n%d\r\n" % (
+        3 + len(keys) + len(args), sha, len(str(len(keys))), len(keys))]  # fmt: skip
+    for items in (keys, args):
+        for a in items:
+            t = type(a)
+            if t is str:
+                b = a.encode("utf-8", "surrogatepass")
+            elif t is int:
+                b = b"%d" % a
+            elif t is bytes:
+                b = a
+            elif t is float:
+                b = repr(a).encode()
+            else:  # bool, None, other types: redis-py's rules and its DataError
+                b = _ENCODER.encode(a)
+            out.append(b"$%d\r\n%s\r\n" % (len(b), b))
+    return b"".join(out)
+
+
+_ENCODER = redis.connection.Encoder("utf-8", "strict", False)
+
+
+def _fast_pool(client: Any) -> Any:
+    """The connection pool of a plain redis-py client (one server, direct or through Sentinel,
+    or a django-redis alias), on which a script call skips redis-py's generic command path;
+    None for a cluster, fakeredis or a single-connection client."""
+    if type(client) in (redis.Redis, redis.asyncio.Redis) and client.connection is None:
+        return client.connection_pool
+    return None
+
+
 class Store:
     """Synchronous access: one client, the registered scripts, the shared breaker."""
 
@@ -232,6 +266,7 @@ class Store:
         self.cfg = cfg
         self.breaker = breaker
         self._client: Any = None
+        self._pool: Any = None
         self._scripts: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -249,6 +284,7 @@ class Store:
                     # register_script computes the SHA locally: no I/O, EVALSHA on first
                     # call, and a transparent SCRIPT LOAD after NOSCRIPT.
                     self._scripts = {s.name: client.register_script(s.source) for s in lua.ALL}
+                    self._pool = _fast_pool(client)
                     self._client = client
         return self._client
 
@@ -258,12 +294,35 @@ class Store:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
-            result = self._scripts[script.name](keys=keys, args=args, client=client)
+            if self._pool is not None:
+                result = self._evalsha(script, keys, args)
+            else:
+                result = self._scripts[script.name](keys=keys, args=args, client=client)
         except _ERRORS as exc:
             self.breaker.failure(exc)
             raise StoreUnavailable(str(exc)) from exc
         self.breaker.success()
         return result
+
+    def _evalsha(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        """EVALSHA on a pooled connection, without redis-py's per-command machinery (the
+        connection itself still disconnects on any error, so no late reply is ever read by
+        another call); after NOSCRIPT the script is loaded and the call made once more."""
+        packed = [pack_evalsha(script.sha_bytes, keys, args)]
+        pool = self._pool
+        conn = pool.get_connection()
+        try:
+            conn.send_packed_command(packed, check_health=False)
+            try:
+                return conn.read_response()
+            except NoScriptError:
+                load = conn.pack_command("SCRIPT", "LOAD", script.source)
+                conn.send_packed_command(load, check_health=False)
+                conn.read_response()
+                conn.send_packed_command(packed, check_health=False)
+                return conn.read_response()
+        finally:
+            pool.release(conn)
 
     def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
         """Run several scripts in one non-transactional pipeline: one round trip on a single
@@ -301,6 +360,7 @@ class AsyncStore:
         self.breaker = breaker
         self._client: Any = None
         self._loop: Any = None
+        self._pool: Any = None
         self._scripts: dict[str, Any] = {}
 
     @property
@@ -311,6 +371,7 @@ class AsyncStore:
         if self._client is None or self._loop is not loop:
             client = _async_client(self.cfg)
             self._scripts = {s.name: client.register_script(s.source) for s in lua.ALL}
+            self._pool = _fast_pool(client)
             self._client, self._loop = client, loop
         return self._client
 
@@ -319,12 +380,34 @@ class AsyncStore:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
-            result = await self._scripts[script.name](keys=keys, args=args, client=client)
+            if self._pool is not None:
+                result = await self._evalsha(script, keys, args)
+            else:
+                result = await self._scripts[script.name](keys=keys, args=args, client=client)
         except _ERRORS as exc:
             self.breaker.failure(exc)
             raise StoreUnavailable(str(exc)) from exc
         self.breaker.success()
         return result
+
+    async def _evalsha(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        """Store._evalsha with redis.asyncio (its connections too disconnect on any error,
+        cancellation included)."""
+        packed = [pack_evalsha(script.sha_bytes, keys, args)]
+        pool = self._pool
+        conn = await pool.get_connection()
+        try:
+            await conn.send_packed_command(packed, check_health=False)
+            try:
+                return await conn.read_response()
+            except NoScriptError:
+                load = conn.pack_command("SCRIPT", "LOAD", script.source)
+                await conn.send_packed_command(load, check_health=False)
+                await conn.read_response()
+                await conn.send_packed_command(packed, check_health=False)
+                return await conn.read_response()
+        finally:
+            await pool.release(conn)
 
     async def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
         if not self.breaker.allow():

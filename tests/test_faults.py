@@ -9,6 +9,7 @@ timeout" is counted as calls to Breaker.failure.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import json
 import logging
@@ -309,3 +310,43 @@ def test_outage_is_logged_once_per_breaker_opening(
         assert_degraded(request(), fail_mode)
     assert len(outage_logs()) == 2
     assert len(recovery_logs()) == 1
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_timed_out_call_never_leaves_its_late_reply_to_the_next(server, kind):
+    """smartlayer sends its scripts on a pooled connection without redis-py's command path:
+    a call that timed out must take its connection with it, or the next call on that
+    connection would read the late reply of the one before (another identity's decision)."""
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(get_config(), redis_url=server.url, redis_timeout=0.05)
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+    admin = server.client()
+    admin.script_load(echo.source)
+    b = Breaker(100, COOLDOWN)
+
+    if kind == "sync":
+        s = Store(cfg, b)
+        assert s.run(echo, [], ["first"]) == b"first"
+        sleeper = server.hang(0.5)
+        with pytest.raises(StoreUnavailable):
+            s.run(echo, [], ["lost"])
+        sleeper.join()
+        assert [s.run(echo, [], [f"next{i}"]) for i in range(3)] == [b"next0", b"next1", b"next2"]
+        s.client.close()
+    else:
+
+        async def go() -> list[Any]:
+            s = AsyncStore(cfg, b)
+            assert await s.run(echo, [], ["first"]) == b"first"
+            sleeper = server.hang(0.5)
+            with pytest.raises(StoreUnavailable):
+                await s.run(echo, [], ["lost"])
+            await asyncio.to_thread(sleeper.join)
+            seen = [await s.run(echo, [], [f"next{i}"]) for i in range(3)]
+            await s.client.aclose()
+            return seen
+
+        assert asyncio.run(go()) == [b"next0", b"next1", b"next2"]
+    admin.close()

@@ -108,3 +108,44 @@ def test_cache_alias_without_socket_timeout_warns(settings):
     settings.CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": REAL_REDIS_URL}}
     settings.SMART_MIDDLEWARE = {"CACHE_ALIAS": "default"}
     assert "smartlayer.W004" in [m.id for m in check_settings()]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [0, "ban", 1, 0],
+        [1732000000000, "ratelimit", 2, 9, -1, 0.25, 1e-7, b"\x00raw\xff", "é ü 漢字", ""],
+        list(range(200)),
+    ],
+)
+def test_the_evalsha_packer_writes_what_redis_py_would(args):
+    import redis
+
+    keys = ["sl:{u:1}:ban", "sl:{u:1}:rl:/api/", "é"]
+    sha = lua.PRE_REQUEST.sha
+    expected = b"".join(redis.Connection().pack_command("EVALSHA", sha, len(keys), *keys, *args))
+    assert store.pack_evalsha(sha.encode(), keys, args) == expected
+
+
+def test_a_lone_surrogate_is_packed_not_raised():
+    # redis-py would raise UnicodeEncodeError (not a RedisError) from a value with one
+    assert store.pack_evalsha(b"0" * 40, ["k"], ["\udc80"]).endswith(b"$3\r\n\xed\xb2\x80\r\n")
+
+
+def test_bools_and_none_are_refused_as_redis_py_refuses_them():
+    import redis
+
+    for bad in (True, None, object()):
+        with pytest.raises(redis.exceptions.DataError):
+            store.pack_evalsha(b"0" * 40, [], [bad])
+
+
+def test_only_a_plain_redis_client_takes_the_direct_script_path(settings):
+    import fakeredis
+    import redis
+
+    assert store._fast_pool(redis.Redis()) is not None
+    assert store._fast_pool(redis.asyncio.Redis()) is not None
+    assert store._fast_pool(redis.Redis(single_connection_client=True)) is None
+    assert store._fast_pool(fakeredis.FakeRedis()) is None
+    assert store._fast_pool(redis.cluster.RedisCluster.__new__(redis.cluster.RedisCluster)) is None

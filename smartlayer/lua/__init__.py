@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib.resources import files
 from typing import Any
 
@@ -24,6 +25,10 @@ class LuaScript:
     @property
     def sha(self) -> str:
         return hashlib.sha1(self.source.encode()).hexdigest()
+
+    @cached_property
+    def sha_bytes(self) -> bytes:
+        return self.sha.encode()
 
 
 # (script, KEYS, ARGV): one call of a pipeline (store.run_many)

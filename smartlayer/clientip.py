@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from smartlayer.conf import Config, Network
@@ -19,8 +20,10 @@ MAX_HOPS = 32
 MAX_ADDRESS_LEN = 64
 
 
+@lru_cache(maxsize=4096)
 def parse_address(raw: str) -> Address | None:
-    """Parse one address as proxies write it ('1.2.3.4', '1.2.3.4:80', '[::1]:80'), or None."""
+    """Parse one address as proxies write it ('1.2.3.4', '1.2.3.4:80', '[::1]:80'), or None.
+    Cached: a busy site sees the same few thousand addresses (the proxies', its clients')."""
     value = raw.strip()
     if not value or len(value) > MAX_ADDRESS_LEN:
         return None
@@ -77,6 +80,7 @@ def client_address(meta: Mapping[str, Any], cfg: Config) -> Address | None:
     return remote
 
 
+@lru_cache(maxsize=4096)
 def group(addr: Address | None, ipv6_prefix: int) -> str | None:
     """Return the string an identity is built from: IPv6 addresses become their /prefix."""
     if addr is None:

@@ -295,7 +295,8 @@ class Store:
         try:
             client = self.client
             if self._pool is not None:
-                result = self._evalsha(script, keys, args)
+                (result,) = self._exchange([(script, keys, args)])
+                _raise_first_error((result,))
             else:
                 result = self._scripts[script.name](keys=keys, args=args, client=client)
         except _ERRORS as exc:
@@ -304,23 +305,24 @@ class Store:
         self.breaker.success()
         return result
 
-    def _evalsha(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        """EVALSHA on a pooled connection, without redis-py's per-command machinery (the
-        connection itself still disconnects on any error, so no late reply is ever read by
-        another call); after NOSCRIPT the script is loaded and the call made once more."""
-        packed = [pack_evalsha(script.sha_bytes, keys, args)]
+    def _exchange(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        """The calls as EVALSHAs in one write on a pooled connection, and their replies (an
+        error reply as its exception, in its place), without redis-py's per-command
+        machinery. The connection disconnects itself on any I/O error or interruption, so
+        a late reply is never read by another call. Scripts Redis lost (NOSCRIPT) are loaded
+        and only their calls sent again."""
         pool = self._pool
         conn = pool.get_connection()
         try:
-            conn.send_packed_command(packed, check_health=False)
-            try:
-                return conn.read_response()
-            except NoScriptError:
-                load = conn.pack_command("SCRIPT", "LOAD", script.source)
-                conn.send_packed_command(load, check_health=False)
-                conn.read_response()
-                conn.send_packed_command(packed, check_health=False)
-                return conn.read_response()
+            results = _send_and_read(conn, calls)
+            missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+            if missing:
+                for script in {calls[i][0] for i in missing}:
+                    conn.send_packed_command(conn.pack_command("SCRIPT", "LOAD", script.source), False)
+                    conn.read_response()
+                for i, r in zip(missing, _send_and_read(conn, [calls[i] for i in missing]), strict=True):
+                    results[i] = r
+            return results
         finally:
             pool.release(conn)
 
@@ -331,6 +333,11 @@ class Store:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
+            if self._pool is not None:
+                results = self._exchange(calls)
+                _raise_first_error(results)
+                self.breaker.success()
+                return results
             if isinstance(client, redis.cluster.RedisCluster):
                 # A cluster pipeline refuses EVALSHA: one call at a time (each on its key's node).
                 results = [self._scripts[c[0].name](keys=c[1], args=c[2], client=client) for c in calls]
@@ -381,7 +388,8 @@ class AsyncStore:
         try:
             client = self.client
             if self._pool is not None:
-                result = await self._evalsha(script, keys, args)
+                (result,) = await self._exchange([(script, keys, args)])
+                _raise_first_error((result,))
             else:
                 result = await self._scripts[script.name](keys=keys, args=args, client=client)
         except _ERRORS as exc:
@@ -390,22 +398,22 @@ class AsyncStore:
         self.breaker.success()
         return result
 
-    async def _evalsha(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        """Store._evalsha with redis.asyncio (its connections too disconnect on any error,
+    async def _exchange(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        """Store._exchange with redis.asyncio (its connections too disconnect on any error,
         cancellation included)."""
-        packed = [pack_evalsha(script.sha_bytes, keys, args)]
         pool = self._pool
         conn = await pool.get_connection()
         try:
-            await conn.send_packed_command(packed, check_health=False)
-            try:
-                return await conn.read_response()
-            except NoScriptError:
-                load = conn.pack_command("SCRIPT", "LOAD", script.source)
-                await conn.send_packed_command(load, check_health=False)
-                await conn.read_response()
-                await conn.send_packed_command(packed, check_health=False)
-                return await conn.read_response()
+            results = await _asend_and_read(conn, calls)
+            missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
+            if missing:
+                for script in {calls[i][0] for i in missing}:
+                    await conn.send_packed_command(conn.pack_command("SCRIPT", "LOAD", script.source), False)
+                    await conn.read_response()
+                again = await _asend_and_read(conn, [calls[i] for i in missing])
+                for i, r in zip(missing, again, strict=True):
+                    results[i] = r
+            return results
         finally:
             await pool.release(conn)
 
@@ -414,6 +422,11 @@ class AsyncStore:
             raise StoreUnavailable("circuit open")
         try:
             client = self.client
+            if self._pool is not None:
+                results = await self._exchange(calls)
+                _raise_first_error(results)
+                self.breaker.success()
+                return results
             if isinstance(client, redis.asyncio.cluster.RedisCluster):
                 results = [await self._scripts[c[0].name](keys=c[1], args=c[2]) for c in calls]
                 self.breaker.success()
@@ -434,6 +447,32 @@ class AsyncStore:
             raise StoreUnavailable(str(exc)) from exc
         self.breaker.success()
         return list(results)
+
+
+def _packed(calls: Sequence[ScriptCall]) -> list[bytes]:
+    return [b"".join(pack_evalsha(script.sha_bytes, keys, args) for script, keys, args in calls)]
+
+
+def _send_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
+    conn.send_packed_command(_packed(calls), check_health=False)
+    results: list[Any] = []
+    for _ in calls:
+        try:
+            results.append(conn.read_response())
+        except redis.exceptions.ResponseError as exc:  # an error reply: the connection is fine
+            results.append(exc)
+    return results
+
+
+async def _asend_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
+    await conn.send_packed_command(_packed(calls), check_health=False)
+    results: list[Any] = []
+    for _ in calls:
+        try:
+            results.append(await conn.read_response())
+        except redis.exceptions.ResponseError as exc:
+            results.append(exc)
+    return results
 
 
 def _evalsha_all(pipe: Any, calls: Sequence[ScriptCall]) -> Any:

@@ -149,3 +149,22 @@ def test_only_a_plain_redis_client_takes_the_direct_script_path(settings):
     assert store._fast_pool(redis.Redis(single_connection_client=True)) is None
     assert store._fast_pool(fakeredis.FakeRedis()) is None
     assert store._fast_pool(redis.cluster.RedisCluster.__new__(redis.cluster.RedisCluster)) is None
+
+
+@requires_real_redis
+def test_an_error_reply_fails_the_call_and_the_connection_stays_in_step(settings):
+    settings.SMART_MIDDLEWARE = {"REDIS_URL": REAL_REDIS_URL, "KEY_PREFIX": "err"}
+    get_config.cache_clear()
+    store.reset()
+    s = store.get_store()
+    boom = lua.LuaScript("boom", "return redis.error_reply('ERR no luck')")
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+    with pytest.raises(StoreUnavailable, match="no luck"):
+        s.run_many([(echo, [], ["a"]), (boom, [], []), (echo, [], ["b"])])
+    with pytest.raises(StoreUnavailable, match="no luck"):
+        s.run(boom, [], [])
+    # every reply of the failed calls was read: the next ones get their own
+    assert s.run_many([(echo, [], ["c"]), (echo, [], ["d"])]) == [b"c", b"d"]
+    assert s.run(echo, [], ["e"]) == b"e"
+    s.breaker.failures = 0
+    store.reset()

@@ -404,22 +404,25 @@ def build_variants(redis_url: str, prefix: str) -> list[Variant]:
 
 @contextmanager
 def async_tally() -> Iterator[None]:
-    """overhead.RedisTally's counts for redis.asyncio too: a round trip per
-    send_packed_command, the commands read from the bytes it sends."""
-    from redis.asyncio import connection
+    """overhead.RedisTally's counts for redis.asyncio too: a round trip per write to a
+    StreamWriter (redis.asyncio sends every command or pipeline with one writelines, and so
+    does smartlayer's own script call), the commands read from the bytes written. Nothing
+    else in the benchmark process writes to a StreamWriter."""
+    import asyncio
 
-    owner = connection.AbstractConnection
-    send = owner.__dict__["send_packed_command"]
+    owner = asyncio.StreamWriter
+    writelines = owner.__dict__["writelines"]
 
-    async def counted_send(self: Any, command: Any, *args: Any, **kwargs: Any) -> Any:
-        overhead.RedisTally.tally(command)
-        return await send(self, command, *args, **kwargs)
+    def counted(self: Any, data: Any) -> Any:
+        data = list(data)
+        overhead.RedisTally.tally(data)
+        return writelines(self, data)
 
-    owner.send_packed_command = counted_send  # type: ignore[method-assign]
+    owner.writelines = counted  # type: ignore[method-assign]
     try:
         yield
     finally:
-        owner.send_packed_command = send  # type: ignore[method-assign]
+        owner.writelines = writelines  # type: ignore[method-assign]
 
 
 @contextmanager

@@ -88,8 +88,8 @@ def parse(raw: Any) -> Facts | None:
     if not reply:
         return None
     rule = reply[0].decode() if isinstance(reply[0], bytes) else str(reply[0])
-    n = [int(x) for x in reply[1:]]
-    return Facts(rule, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], bool(n[8]), n[9])
+    ban, r10, r2m, e2m, p1m, p10s, run, sens, active, earlier = map(int, reply[1:11])
+    return Facts(rule, ban, r10, r2m, e2m, p1m, p10s, run, sens, bool(active), earlier)
 
 
 def _signals(f: Facts, anonymous: bool, ua: str, cfg: Config) -> list[str]:

@@ -18,6 +18,7 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_asy
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
+from django.utils.functional import LazyObject, empty
 
 from smartlayer import ai, clock, lua, monitor, signals, validator
 from smartlayer.conf import get_config
@@ -360,10 +361,10 @@ async def _auser(request: HttpRequest) -> Any:
     if auser is not None:  # Django >= 5.0
         return await auser()
     user = getattr(request, "user", None)
-    if user is None:
-        return None
-    # Django 4.2 has no auser(): load the lazy user (a session read) off the event loop.
-    await sync_to_async(lambda: user.is_authenticated)()
+    if isinstance(user, LazyObject) and user._wrapped is empty:
+        # Django 4.2 has no auser(): load the lazy user (a session read) off the event loop.
+        # A user already loaded, or set by other middleware, needs no thread.
+        await sync_to_async(lambda: user.is_authenticated)()
     return user
 
 

@@ -63,10 +63,11 @@ def parse(rule: Rule, raw: Any) -> RateResult | None:
     reply = fields(raw)
     if not reply:
         return None
-    allowed, refusing, retry_ms = (int(x) for x in reply[:3])
+    values = list(map(int, reply))
+    allowed, refusing, retry_ms = values[:3]
     n = len(rule.windows)
-    used = tuple(int(x) for x in reply[3 : 3 + 2 * n : 2])
-    reset = tuple(-(-int(x) // 1000) for x in reply[4 : 4 + 2 * n : 2])
+    used = tuple(values[3 : 3 + 2 * n : 2])
+    reset = tuple([-(-ms // 1000) for ms in values[4 : 4 + 2 * n : 2]])
     window = limit = retry = None
     if not allowed:
         if refusing > n:
@@ -74,7 +75,7 @@ def parse(rule: Rule, raw: Any) -> RateResult | None:
         else:
             w = rule.windows[refusing - 1]
             window, limit, retry = w.name, w.limit, _seconds(retry_ms)
-    return RateResult(bool(allowed), window, limit, retry, used, reset, int(reply[3 + 2 * n]))
+    return RateResult(bool(allowed), window, limit, retry, used, reset, values[3 + 2 * n])
 
 
 @lru_cache(maxsize=4096)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -243,3 +244,29 @@ def test_full_django_stack_with_client(plans, client):
     ):
         codes = [client.get("/api/users/1/", HTTP_USER_AGENT=BROWSER).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+def test_async_identity_takes_no_thread_for_a_user_already_loaded(smart, rf_user, monkeypatch):
+    """Without request.auser() (Django 4.2, or middleware that sets request.user itself) a
+    user object that is already there is read on the event loop; only a lazy user that
+    still has to be loaded goes to a worker thread."""
+    from django.utils.functional import SimpleLazyObject
+
+    from smartlayer import middleware
+
+    hops = []
+    real = middleware.sync_to_async
+
+    def counting(fn, *args, **kwargs):
+        hops.append(fn)
+        return real(fn, *args, **kwargs)
+
+    monkeypatch.setattr(middleware, "sync_to_async", counting)
+    request = rf_user("/api/x/")
+    loaded = request.user
+    assert asyncio.run(middleware._auser(request)) is loaded
+    assert hops == []
+
+    request.user = SimpleLazyObject(lambda: loaded)
+    assert asyncio.run(middleware._auser(request)).is_authenticated is False
+    assert len(hops) == 1

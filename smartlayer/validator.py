@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import html
 import json
 import re
@@ -79,6 +80,14 @@ _SQL_AFTER_BREAK = (
     rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\()"
 )
 
+# what follows SELECT in a query and not in English ("select a representative from..."): *,
+# @@var, a number, a call, NULL, DISTINCT/TOP, or one column name and then a comma, a call or
+# FROM
+_SELECT_LIST = (
+    r"(?:[*@\d(]|null\b|distinct\s|top\s{1,3}\d|[\w.$`\[\]\"]{1,64}\s{0,3}(?:,|\(|from\b)|"
+    r"[\w.$`\[\]\"]{1,64}\s{1,3}as\s{1,3}\w{1,30}\s{0,3}(?:,|from\b))"
+)
+
 _SHELL_COMMAND = (
     r"(?:(?:/usr)?(?:/s?bin/)?(?:"
     r"cat|ls|id|pwd|whoami|uname|wget|curl|nc|ncat|netcat|bash|sh|zsh|ksh|python[23]?|perl|"
@@ -139,7 +148,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "stacked",
         2,
         r";\s{0,5}(?:drop\s{1,5}(?:table|database|user)|delete\s{1,5}from|insert\s{1,5}into|update\s{1,5}\w{1,30}\s{1,5}set|"
-        r"exec(?:ute)?\s{1,5}[\w@(]|declare\s{1,5}@|shutdown\b|select\s.{1,60}\bfrom|create\s{1,5}(?:table|user|database)|"
+        rf"exec(?:ute)?\s{{1,5}}[\w@(]|declare\s{{1,5}}@|shutdown\b|select\s{{1,5}}{_SELECT_LIST}|create\s{{1,5}}(?:table|user|database)|"
         r"alter\s{1,5}(?:table|user)\s{1,5}\w{1,30}\s{1,5}(?:drop|add\s{1,5}(?:user|admin))|truncate\s{1,5}table|grant\s{1,5}all)",
     ),
     (
@@ -252,7 +261,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"</\s{0,3}(?:title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option)\s{0,3}>",
     ),
-    ("xss", "attr_breakout_tag", 3, rf"{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]"),
+    # a quote closing an attribute value, then a new tag: a breakout when the value started
+    # outside any tag (at its start, or after a tag was closed), not when it closes an
+    # attribute of a tag written in the same text (<p style="..."><b>)
+    (
+        "xss",
+        "attr_breakout_tag",
+        3,
+        rf"(?:^|>)[^<>]{{0,80}}{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]",
+    ),
+    ("xss", "quote_tag", 0, rf"{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]"),
     ("xss", "cdata", 2, r"<!\[cdata\[|<!--.{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<"),
     (
         "xss",
@@ -645,61 +663,384 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
 )
 
-# Each rule runs only when its text holds one of the literals the rule cannot match without
-# (its "gate", worked out from the pattern once, as RE2's prefilters do): a substring test
-# is far cheaper than a regex search, and most values fail every gate.
-_Rule = tuple[str, int, "re.Pattern[str]", "re.Pattern[str] | None"]
-_MAX_GATE = 12
+# Each rule runs only when its text holds what the rule cannot match without (its "gate",
+# worked out from the pattern once, as RE2's prefilters do): every run of literal characters
+# the pattern must consume, as a conjunction of needs ("one of these strings" each). A run of
+# ASCII letters the pattern bounds on both sides (\b, ^, a space, a quote...) must be a whole
+# word of the text, a set lookup; any other run must be a substring of the text, looked for
+# only when a word or a character it holds is in the text. Most values of real traffic,
+# prose included, fail some need of nearly every rule, at the price of a few set lookups.
+# a need: one of these words, or one of these substrings (only there when the text has one of
+# the hint tokens), or every need of one of these gates
+_Need = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[Any, ...]]
+_Gate = tuple[_Need, ...]
+# the longest match, how far past it the pattern reads, the literals to search around, and
+# whether the pattern only matches at the start of a line
+_Window = tuple[int, int, tuple[str, ...], bool]
+_Rule = tuple[str, int, "re.Pattern[str]", "tuple[tuple[frozenset[str], ...], _Gate, _Window | None] | None"]
+_MAX_WINDOW = 400  # longest match worth searching around its literals
+_MAX_SPANS = 24  # literals (or lines) worth searching around; more: the whole text
+_SHORT_TEXT = 256
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
+_MAX_STRINGS = 48  # strings in one need; a looser one is dropped (it would filter little)
+# ASCII punctuation from the most to the least common in prose: a substring's hint is its
+# rarest character
+_COMMON_CHARS = " .,-'\"?!:;()/\n\t*&+=#@[]%_"
+_PREFIX = "\x01"  # a token "\x01abc": the text has a word starting with "abc"
 
 
-def _required(items: Any) -> set[str] | None:
-    """A set of strings one of which every match of this parsed pattern contains, or None."""
-    candidates: list[set[str]] = []
-    run = ""
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _non_word_item(op: Any, av: Any) -> bool:
+    """True when this element of a pattern only ever matches a non-word character."""
+    if op is _sre.LITERAL:
+        return not _is_word(chr(av))
+    if op is _sre.IN:
+        return bool(av) and all(
+            (o is _sre.LITERAL and not _is_word(chr(a)))
+            or (o is _sre.CATEGORY and a in (_sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_WORD))
+            for o, a in av
+        )
+    return False
+
+
+def _bounded(items: list[Any], i: int, step: int, edge: bool | None) -> bool | None:
+    """Whether the pattern guarantees a non-word character (or the text's edge) next to a
+    piece: looking forward from ``items[i]`` (``step`` 1) or backward (-1); elements that may
+    match nothing are looked through. None: it may be empty, what lies beyond decides;
+    ``edge`` is the answer past the end of ``items``."""
+    while 0 <= i < len(items):
+        found = _bounded_item(*items[i], step)
+        if found is not None:
+            return found
+        i += step
+    return edge
+
+
+def _bounded_item(op: Any, av: Any, step: int) -> bool | None:
+    def inner(items: Any) -> bool | None:
+        items = list(items)
+        return _bounded(items, 0 if step > 0 else len(items) - 1, step, None)
+
+    if op is _sre.AT:
+        ends = (_sre.AT_END, _sre.AT_END_LINE, _sre.AT_END_STRING) if step > 0 else (
+            _sre.AT_BEGINNING, _sre.AT_BEGINNING_LINE, _sre.AT_BEGINNING_STRING)  # fmt: skip
+        return av is _sre.AT_BOUNDARY or av in ends
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):  # zero width: decides only a lookahead forward
+        return True if op is _sre.ASSERT and (av[0] > 0) == (step > 0) and inner(av[1]) else None
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        found = inner(av[2])
+        return None if found is None or (found and av[0] == 0) else found
+    if op is _sre.SUBPATTERN:
+        return inner(av[-1])
+    if op is _sre.BRANCH:
+        found = [inner(b) for b in av[1]]
+        return False if False in found else True if all(found) else None
+    return _non_word_item(op, av)
+
+
+def _strings(items: Any) -> set[str] | None:
+    """Every string this literal-only piece of pattern can match, or None (not literal, or
+    too many)."""
+    out = {""}
     for op, av in items:
         if op is _sre.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            candidates.append({run})
-            run = ""
-        found: set[str] | None = None
-        if op is _sre.SUBPATTERN:
-            found = _required(av[-1])
+            choices = {chr(av)}
+        elif op is _sre.IN and all(o is _sre.LITERAL for o, _ in av):
+            choices = {chr(a) for _, a in av}
         elif op is _sre.BRANCH:
-            branches = [_required(b) for b in av[1]]
+            parts = [_strings(b) for b in av[1]]
+            if any(p is None for p in parts):
+                return None
+            choices = set().union(*parts)  # type: ignore[arg-type]
+        elif op is _sre.SUBPATTERN and not av[1] and not av[2]:
+            choices = _strings(av[-1])  # type: ignore[assignment]
+            if choices is None:
+                return None
+        else:
+            return None
+        out = {a + b for a in out for b in choices}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
+def _hint(part: str, before: bool, after: bool) -> str | None:
+    """A token the text must have to hold ``part`` (see _words): an uncommon ASCII word
+    ``part`` holds whole (delimited inside it, or at its ends by ``before``/``after``), else
+    its rarest ASCII non-word character, else the first three letters of a word it starts;
+    None when there is none."""
+    whole, starts = [], []
+    for m in _ASCII_WORD.finditer(part):
+        left = before if m.start() == 0 else not _is_word(part[m.start() - 1])
+        right = after if m.end() == len(part) else not _is_word(part[m.end()])
+        if left and right:
+            whole.append(m.group())
+        elif left and m.end() - m.start() >= 3:
+            starts.append(_PREFIX + m.group()[:3])
+    chars = [c for c in part if c.isascii() and not _is_word(c) and c != " "]
+    rare = max(chars, key=lambda c: _COMMON_CHARS.find(c) % 100, default=None)  # absent: -1, rarest
+    good = [w for w in whole if len(w) >= 3 and w not in _COMMON_WORDS]
+    if good:
+        return max(good, key=len)
+    if rare is not None and rare not in _COMMON_CHARS[:12]:
+        return rare
+    if starts:
+        return starts[0]
+    return rare or (max(whole, key=len) if whole else None)
+
+
+def _requirement(strings: set[str], before: bool, after: bool) -> _Need | None:
+    if "" in strings or len(strings) > _MAX_STRINGS:
+        return None  # the run may match nothing, or too many things to be worth a look
+    words = frozenset(s for s in strings if before and after and _ASCII_WORD.fullmatch(s))
+    parts = tuple(sorted(strings - words, key=len))
+    hints = [_hint(p, before, after) for p in parts]
+    return words, parts, frozenset(hints) if all(hints) else frozenset(), ()  # type: ignore[arg-type]
+
+
+def _literal(strings: set[str]) -> tuple[Any, Any]:
+    """A parsed element matching exactly ``strings``."""
+    return _sre.BRANCH, (None, [[(_sre.LITERAL, ord(c)) for c in s] for s in sorted(strings)])
+
+
+def _requirements(items: Any, before: bool = False, after: bool = False) -> list[_Need]:
+    """What every match of this parsed pattern holds: a conjunction of needs.
+
+    ``before``/``after``: whether the context guarantees a non-word character (or the edge of
+    the text) right before / after this piece."""
+    out: list[_Need] = []
+    items = list(items)
+    run: set[str] | None = None  # the literal strings being read, and whether bounded before
+    run_bounded = False
+
+    def close(bounded_after: bool) -> None:
+        need = _requirement(run, run_bounded, bounded_after) if run else None
+        if need:
+            out.append(need)
+
+    for i, (op, av) in enumerate(items):
+        left = bool(_bounded(items, i - 1, -1, before))
+        strings = _strings([(op, av)])
+        repeated = None
+        if strings is None and op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            repeated = _strings(list(av[2]) * av[0])  # its first (and last) `min` copies
+        if strings is not None or repeated is not None:
+            if run is None:
+                run, run_bounded = {""}, left
+            run = {a + b for a in run for b in strings or repeated}  # type: ignore[union-attr]
+            if len(run) > _MAX_STRINGS:
+                run = None
+            elif repeated is not None and av[1] != av[0]:
+                close(False)  # more copies may follow: the last `min` copies start a new run
+                run, run_bounded = repeated, False
+            continue
+        if op is _sre.BRANCH and run:
+            # the parser moves the branches' common prefix before them ("dan|do" is
+            # "d(?:an|o)"): put it back, each branch's words are rarer than the prefix
+            av = (None, [[_literal(run), *b] for b in av[1]])
+            left = run_bounded
+        else:
+            close(bool(_bounded(items, i, 1, after)))
+        run = None
+        right = bool(_bounded(items, i + 1, 1, after))
+        if op is _sre.SUBPATTERN:
+            out += _requirements(av[-1], left, right)
+        elif op is _sre.BRANCH:
+            branches = [_requirements(b, left, right) for b in av[1]]
             if all(branches):
-                found = set().union(*branches)  # type: ignore[arg-type]
+                out.append(_either(branches))
         elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
-            found = _required(av[2])
-        elif op is _sre.IN and all(o is _sre.LITERAL for o, _ in av) and len(av) <= _MAX_GATE:
-            found = {chr(c) for _, c in av}
-        if found:
-            candidates.append(found)
-    if run:
-        candidates.append({run})
-    small = [c for c in candidates if len(c) <= _MAX_GATE]
-    if small:
-        return max(small, key=lambda c: (min(map(len, c)), -len(c)))
-    return min(candidates, key=len) if candidates else None
+            once = av[1] == 1
+            out += _requirements(av[2], left and once, right and once)
+    close(after)
+    return out
 
 
-def _gate(pattern: str) -> tuple[str, ...] | None:
+def _either(branches: list[list[_Need]]) -> _Need:
+    """A need met when every need of one of the branches is met."""
+    flat = [b[0] for b in branches if len(b) == 1 and not b[0][3]]  # one flat need each
+    nested = [b for b in branches if len(b) != 1 or b[0][3]]
+    words = frozenset().union(*(n[0] for n in flat))
+    parts = {p for n in flat for p in n[1]}
+    if len(words) + len(parts) > 4 * _MAX_STRINGS:
+        return frozenset(), (), frozenset(), tuple(_ordered(b) for b in branches)
+    hinted = all(n[2] or not n[1] for n in flat)
+    hint = frozenset().union(*(n[2] for n in flat)) if hinted else frozenset()
+    merged = (words, tuple(sorted(parts, key=len)), hint, ())
+    if not nested:
+        return merged
+    alternatives = [_ordered([merged])] if flat else []
+    return frozenset(), (), frozenset(), tuple(alternatives + [_ordered(b) for b in nested])
+
+
+def _cost(need: _Need) -> float:
+    """A rough price of checking a need: a word is a set lookup, a substring a scan of the
+    text (cheap when a hint stands before it)."""
+    words, parts, hint, branches = need
+    own = (1.0 if words else 0.0) + (1.0 if hint else 0.0) + len(parts) * (0.5 if hint else 4.0)
+    return own + sum(min((_cost(n) for n in b), default=0.0) for b in branches)
+
+
+def _ordered(needs: list[_Need]) -> _Gate:
+    """Needs without repeats, the cheapest to check first."""
+    return tuple(sorted(dict.fromkeys(needs), key=_cost))
+
+
+# words too common in prose to tell anything by their presence
+_COMMON_WORDS = frozenset(
+    """a an the and or of to in on at for with by from as is are be was were it this that these
+    those you your i me my we our he she they them his her its not no do does did will would can
+    could should shall must may might have has had if then than so but all any each every some
+    what when where who how which now just also only about into over after before up out more
+    most other new one two""".split()
+)
+
+
+def _quick(need: _Need) -> frozenset[str] | None:
+    """Words and characters one of which the text must have to meet ``need``, or None."""
+    words, parts, hint, branches = need
+    if branches:
+        found = [min(filter(None, map(_quick, b)), key=_commonness, default=None) for b in branches]
+        return None if None in found else frozenset().union(*found)  # type: ignore[arg-type]
+    if parts and not hint:
+        return None
+    return words | hint
+
+
+def _commonness(tokens: frozenset[str]) -> tuple[int, int]:
+    """How often a text has one of ``tokens``, roughly (lower is rarer)."""
+
+    def rarity(token: str) -> int:
+        if token.startswith(_PREFIX):
+            return 6
+        if len(token) == 1 and not _is_word(token):
+            return 8 - _COMMON_CHARS.find(token) // 3 if token in _COMMON_CHARS else 0
+        return 9 if token in _COMMON_WORDS else max(0, 8 - len(token))
+
+    return max(map(rarity, tokens), default=9), len(tokens)
+
+
+def _lookahead(items: Any) -> int:
+    """How far past its own match a pattern may read (lookaheads), at most."""
+    total = 0
+    for op, av in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT) and av[0] > 0:
+            total += av[1].getwidth()[1] + _lookahead(av[1].data)
+        elif op is _sre.SUBPATTERN:
+            total += _lookahead(av[-1].data)
+        elif op is _sre.BRANCH:
+            total += max(_lookahead(b.data) for b in av[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            total += _lookahead(av[2].data)
+    return total
+
+
+def _window(parsed: Any, needs: list[_Need]) -> _Window | None:
+    """How to search only around the occurrences of a rare literal every match holds: the
+    longest match, how far past it the pattern reads, those literals, and whether the
+    pattern only matches at the start of a line."""
+    width = parsed.getwidth()[1]
+    if width > _MAX_WINDOW:
+        return None
+    margin = 2 + _lookahead(parsed.data)  # $ reads 2 characters, \b one
+    line_start = bool(parsed.data) and parsed.data[0] == (_sre.AT, _sre.AT_BEGINNING)
+    flat = [n for n in needs if not n[3] and len(n[0]) + len(n[1]) <= 6]
+    anchors = min(flat, key=lambda n: _commonness(n[0] | frozenset(n[1])), default=None)
+    return width, margin, tuple(anchors[0] | frozenset(anchors[1])) if anchors else (), line_start
+
+
+def _gate(pattern: str) -> tuple[tuple[frozenset[str], ...], _Gate, _Window | None] | None:
+    """``pattern``'s needs, cheapest first, the two sets of words and characters the text
+    must each meet first (set lookups), and how to search a window of the text only; None
+    when it has no need (it always runs)."""
+    if _sre_parse is None:
+        return None
     try:
-        found = _required(_sre_parse(pattern))
+        parsed = _sre_parse(pattern)
+        needs = _requirements(parsed.data)
+        window = _window(parsed, needs)
     except Exception:  # noqa: BLE001 - a parser detail changed: run the rule unconditionally
         return None
-    return tuple(sorted(found, key=len)) if found else None
+    if not needs:
+        return None
+    quick = sorted({q for q in map(_quick, needs) if q}, key=_commonness)
+    return tuple(quick[:2]), _ordered(needs), window
+
+
+def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool:
+    """``pattern.search(text)`` found something: looked for at the start of each line only,
+    when the pattern can only match there, or only in windows around the occurrences of a
+    literal every match holds. A match a window cuts short is checked on the whole text."""
+    if window is None or len(text) < 256:
+        return pattern.search(text) is not None
+    width, margin, anchors, line_start = window
+    if line_start and text.count("\n") < _MAX_SPANS:
+        pos = 0
+        while pos >= 0:
+            if pattern.match(text, pos):
+                return True
+            pos = text.find("\n", pos)
+            if pos >= 0:
+                pos += 1
+        return False
+    if not anchors:
+        return pattern.search(text) is not None
+    n = len(text)
+    spans = []
+    for anchor in anchors:
+        at = text.find(anchor)
+        while at >= 0:
+            if len(spans) == _MAX_SPANS:
+                return pattern.search(text) is not None
+            spans.append((max(0, at + len(anchor) - width), min(n, at + width + margin)))
+            at = text.find(anchor, at + 1)
+    spans.sort()
+    lo, hi = -1, -1
+    for start, end in [*spans, (n + 1, n + 1)]:
+        if start <= hi:
+            hi = max(hi, end)
+            continue
+        if hi > lo:
+            found = pattern.search(text, lo, hi)
+            if found:
+                if hi == n or found.end() + margin <= hi:
+                    return True
+                return pattern.search(text) is not None  # cut short by the window's end
+        lo, hi = start, end
+    return False
+
+
+def _opens(gate: _Gate, tokens: frozenset[str], text: str) -> bool:
+    """True when ``text`` (whose tokens are ``tokens``, see _words) meets every need of
+    ``gate``."""
+    for words, parts, hint, branches in gate:
+        if words and not words.isdisjoint(tokens):
+            continue
+        if parts and (not hint or not hint.isdisjoint(tokens)):
+            for part in parts:
+                if part in text:
+                    break
+            else:
+                parts = ()
+            if parts:
+                continue
+        for branch in branches:
+            if _opens(branch, tokens, text):
+                break
+        else:
+            return False
+    return True
 
 
 def _compile(family: str) -> tuple[_Rule, ...]:
-    rules = []
-    for fam, name, weight, pattern in RULES:
-        if fam == family:
-            gate = _gate(pattern)
-            gate_re = re.compile("|".join(map(re.escape, gate))) if gate else None
-            rules.append((name, weight, re.compile(pattern, re.MULTILINE), gate_re))
-    return tuple(rules)
+    return tuple(
+        (name, weight, re.compile(pattern, re.MULTILINE), _gate(pattern))
+        for fam, name, weight, pattern in RULES
+        if fam == family
+    )
 
 
 _FAMILY_PATTERNS = {family: _compile(family) for family in FAMILIES if family != "encoding"}
@@ -776,14 +1117,19 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
 _GATE_CHARS = frozenset().union(*(gate[0] for gate in _FAMILY_GATES.values()))
 _TRIGGER_WORDS = frozenset().union(*(gate[1] for gate in _FAMILY_GATES.values()))
 _GATE_PARTS = tuple(sorted({part for gate in _FAMILY_GATES.values() for part in gate[2]}))
+# one character class (sre scans for it in C): any non-ASCII character, a control character,
+# an escape (% & \\) or one of the gates' characters
 _TRIGGER_CHARS = re.compile(
-    "[^\\x00-\\x7f]|[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f%&\\\\]|["
+    "[\\x80-\\U0010ffff\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f%&\\\\"
     + re.escape("".join(sorted(c for c in _GATE_CHARS if c.isascii() and c != "'")))
     + "]"
 )
 _WORD = re.compile(r"[a-z0-9_]+")
-_PUNCTUATION = re.compile(r"[^\w ]")
-_CONTRACTION = re.compile(r"(?<=[a-z])'(?=[a-z])")
+# ASCII text to its words: every character \b counts as a non-word one becomes a space
+_SEPARATE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")})
+_NOT_WORD = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if c.isalnum() or c in "_ "))
+# an apostrophe that is not inside a word (O'Brien, couldn't): it may open a SQL literal
+_LONE_QUOTE = re.compile(r"'(?![a-z])|'(?<![a-z]')")
 _PLAIN = re.compile(r"[\w.@:+,-]+")  # one token: no spaces, so no sentence
 # Scripts of the non-Latin prompt-injection phrases (Cyrillic, Arabic, Devanagari, Japanese,
 # Chinese, Korean): text in them is searched for prompt injection whatever its words.
@@ -792,15 +1138,47 @@ _FOREIGN_SCRIPT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16)
+def _words(text: str) -> frozenset[str]:
+    """``text``'s ASCII words: its runs of ``[a-z0-9_]``, every other character counted as a
+    separator."""
+    if not text.isascii():
+        text = text.encode("ascii", "replace").decode("ascii")
+    return frozenset(text.translate(_SEPARATE).split())
+
+
+@functools.lru_cache(maxsize=16)
+def _chars(text: str) -> frozenset[str]:
+    """The ASCII characters of ``text`` that are neither letters, digits nor spaces (a
+    non-ASCII character counts as "?")."""
+    if not text.isascii():
+        text = text.encode("ascii", "replace").decode("ascii")
+    return frozenset(text.translate(_NOT_WORD))
+
+
+@functools.lru_cache(maxsize=16)
+def _tokens(text: str) -> frozenset[str]:
+    """``text``'s tokens for the rules' gates: its ASCII words, its ASCII characters that are
+    neither letters, digits nor spaces, and "\\x01" and the first three letters of each word
+    of three letters or more."""
+    words = _words(text)
+    return words | _chars(text) | frozenset([_PREFIX + w[:3] for w in words if len(w) >= 3])
+
+
+def _spaced(text: str) -> bool:
+    """Letters spaced out ("i g n o r e"): a cheap literal search first."""
+    return " " in text and _SPACED_HINT.search(text) is not None and _SPACED_LETTERS.search(text) is not None
+
+
 def _interesting(text: str) -> bool:
     """False when no rule can match ``text`` (lower-case)."""
-    if _TRIGGER_CHARS.search(text) is not None or _SPACED_LETTERS.search(text) is not None:
+    if _TRIGGER_CHARS.search(text) is not None or _spaced(text):
         return True
-    if "'" in text and "'" in _CONTRACTION.sub("", text):  # a quote that is not in a word
+    if "'" in text and _LONE_QUOTE.search(text) is not None:  # a quote that is not in a word
         return True
     if any(part in text for part in _GATE_PARTS):
         return True
-    return not _TRIGGER_WORDS.isdisjoint(_WORD.findall(text))
+    return not _TRIGGER_WORDS.isdisjoint(_words(text))
 
 
 # -- encoding tricks: looked for in the raw value, before normalization -----------------
@@ -819,6 +1197,7 @@ _INVISIBLE = re.compile(r"[\t\n\r\f\v]")
 # Cyrillic and Greek letters that look Latin, written inside Latin words to slip past filters
 # ("\u0456gnore", "j\u0430ilbreak"): such a word is an encoding trick, and is read as Latin.
 _MIXED_SCRIPT = re.compile("[a-z][\u0370-\u03ff\u0400-\u04ff\u0131]|[\u0370-\u03ff\u0400-\u04ff\u0131][a-z]")
+_GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0131]")  # what _MIXED_SCRIPT needs, one class
 _HOMOGLYPHS = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0131\u03b1\u03b5\u03bf\u03b9\u03bd\u03ba\u03c4\u03c1\u03c5\u03c7",
     "aeopcyxijsdiaeoivktpux",
@@ -826,6 +1205,7 @@ _HOMOGLYPHS = str.maketrans(
 )
 # single letters separated by blanks: "i g n o r e"
 _SPACED_LETTERS = re.compile(r"\b[a-z] [a-z] [a-z] [a-z]\b")
+_SPACED_HINT = re.compile(" [a-z] [a-z] ")  # what every match of _SPACED_LETTERS holds
 _SPACED_JOIN = re.compile(r"\b([a-z]) (?=[a-z]\b)")
 _CONFUSABLE = re.compile(
     "[\uff1c\uff1e\uff07\uff02\uff0f\uff3c\u2039\u203a\u02bc\u2215\u2044\ufe64\ufe65\u3008\u3009]"
@@ -1031,29 +1411,92 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
         _score_text(text, hits, checked=False)
 
 
+class _Index:
+    """Every rule of ``_FAMILY_PATTERNS`` as a bit, and which rules each word or character
+    of a text may open (through each rule's two quick sets): a text's candidate rules are
+    found with a few set and integer operations, not one check per rule."""
+
+    def __init__(self, patterns: dict[str, tuple[_Rule, ...]]) -> None:
+        self.patterns = patterns
+        self.rules: list[tuple[str, str, int, re.Pattern[str], Any]] = []
+        self.bits: dict[tuple[str, str], int] = {}
+        self.families: dict[str, int] = {}
+        self.first: dict[str, int] = {}
+        self.second: dict[str, int] = {}
+        self.always_first = self.always_second = 0
+        for family, rules in patterns.items():
+            for name, weight, pattern, gate in rules:
+                bit = 1 << len(self.rules)
+                self.rules.append((family, name, weight, pattern, gate))
+                self.bits[family, name] = bit
+                self.families[family] = self.families.get(family, 0) | bit
+                quick = gate[0] if gate is not None else ()
+                for n, table in enumerate((self.first, self.second)):
+                    if n < len(quick):
+                        for token in quick[n]:
+                            table[token] = table.get(token, 0) | bit
+                    elif n == 0:
+                        self.always_first |= bit
+                    else:
+                        self.always_second |= bit
+        self.keys = frozenset(self.first) | frozenset(self.second)
+
+
+_INDEX: list[_Index] = []
+
+
+def _rule_index() -> _Index:
+    index = _INDEX[0] if _INDEX else None
+    if index is None or index.patterns is not _FAMILY_PATTERNS:  # built once (or after a patch)
+        index = _Index(_FAMILY_PATTERNS)
+        _INDEX[:] = [index]
+    return index
+
+
 def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True) -> None:
     if checked and not _interesting(text):
         return
+    words = _words(text)
+    ascii_only = text.isascii()
+    chars = _chars(text) if ascii_only else frozenset(text)
     # An apostrophe inside a word (O'Brien, couldn't) opens no SQL literal: it does not open
     # the sqli family's gate on its own.
-    chars = set(_PUNCTUATION.findall(_CONTRACTION.sub("", text) if "'" in text else text))
-    words = set(_WORD.findall(text))
-    ascii_only = text.isascii()
-    for family, rules in _FAMILY_PATTERNS.items():
+    if "'" in chars and _LONE_QUOTE.search(text) is None:
+        chars = chars - {"'"}
+    index = _rule_index()
+    candidates = 0
+    for family in _FAMILY_PATTERNS:
         gate_chars, gate_words, gate_parts, non_ascii = _FAMILY_GATES[family]
         if (
-            chars.isdisjoint(gate_chars)
+            gate_chars.isdisjoint(chars)
             and words.isdisjoint(gate_words)
             and not any(part in text for part in gate_parts)
             and (ascii_only or not non_ascii or _FOREIGN_SCRIPT.search(text) is None)
         ):
             continue
-        for name, weight, pattern, gate in rules:
-            if gate is not None and gate.search(text) is None:
+        candidates |= index.families[family]
+        for name in hits.get(family, ()):  # matched already: its weight is known
+            candidates &= ~index.bits.get((family, name), 0)
+    if not candidates:
+        return
+    tokens = _tokens(text)
+    first, second = index.always_first, index.always_second
+    for token in tokens & index.keys:
+        first |= index.first.get(token, 0)
+        second |= index.second.get(token, 0)
+    candidates &= first & second
+    while candidates:
+        bit = candidates & -candidates
+        candidates ^= bit
+        family, name, weight, pattern, gate = index.rules[bit.bit_length() - 1]
+        window = None
+        if gate is not None:
+            window = gate[2]
+            # on a short text the regex is cheaper than the gate's remaining needs
+            if len(text) > _SHORT_TEXT and not _opens(gate[1], tokens, text):
                 continue
-            if pattern.search(text):
-                found = hits.setdefault(family, {})
-                found[name] = max(found.get(name, 0), weight)
+        if _search(pattern, text, window):
+            hits.setdefault(family, {})[name] = weight
 
 
 def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
@@ -1083,7 +1526,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         found["control_chars"] = 1
     if not text.isascii() and _CONFUSABLE.search(text):
         found["unicode_confusable"] = 2  # full-width or look-alike forms of < > ' " / \\
-    if not text.isascii() and _MIXED_SCRIPT.search(text.lower()):
+    if not text.isascii() and _mixed_script(text.lower()):
         found["mixed_script"] = 2
     if found:
         fam = hits.setdefault("encoding", {})
@@ -1109,7 +1552,7 @@ def _normalized(value: str) -> Iterator[str]:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     decoded = text.replace("\x00", "").lower()
-    text = _BLANKS.sub(" ", decoded)
+    text = _blanks(decoded)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     yield text
@@ -1119,18 +1562,29 @@ def _normalized(value: str) -> Iterator[str]:
         yield _INVISIBLE.sub("", decoded)  # browsers drop tabs and newlines inside "java\tscript:"
     if "+" in text and "%" in value:
         yield text.replace("+", " ")  # form encoding inside a JSON or text value
-    if not text.isascii() and _MIXED_SCRIPT.search(text):
+    if not text.isascii() and _mixed_script(text):
         yield text.translate(_HOMOGLYPHS)
-    if _SPACED_LETTERS.search(decoded):
-        yield _BLANKS.sub(" ", _SPACED_JOIN.sub(r"\1", decoded))
+    if _spaced(decoded):
+        yield _blanks(_SPACED_JOIN.sub(r"\1", decoded))
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:
-            yield _BLANKS.sub(" ", decoded_b64.lower())
+            yield _blanks(decoded_b64.lower())
     if ";base64," in text:  # a data: URI
         decoded_b64 = _base64(value[value.lower().index(";base64,") + 8 :].split()[0][:8192])
         if decoded_b64:
-            yield _BLANKS.sub(" ", decoded_b64.lower())
+            yield _blanks(decoded_b64.lower())
+
+
+def _blanks(text: str) -> str:
+    """Runs of blanks (not newlines) as one space; a text with single spaces only is as it is."""
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:
+        return _BLANKS.sub(" ", text)
+    return text
+
+
+def _mixed_script(text: str) -> bool:
+    return _GREEK_CYRILLIC.search(text) is not None and _MIXED_SCRIPT.search(text) is not None
 
 
 def _base64(value: str) -> str | None:

@@ -152,3 +152,113 @@ def smart_fake(settings, frozen_clock):
     }
     yield {"sync": _app(), "async": SmartLayerMiddleware(_async_view)}
     store.reset()
+
+
+# Pieces of attacks and of prose: the literals rules look for, punctuation that opens or
+# closes windows and words, and plain words, so that random texts come near every rule.
+_PIECES = [
+    "'",
+    '"',
+    "<",
+    ">",
+    "/",
+    "\\",
+    ";",
+    "|",
+    "&",
+    "$",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "=",
+    "-",
+    "--",
+    "#",
+    "*",
+    "%",
+    "@",
+    "`",
+    ",",
+    ".",
+    ":",
+    "..",
+    "../",
+    "\n",
+    " ",
+    "  ",
+    "\t",
+    "0x",
+    "1",
+    "42",
+    "select",
+    "union",
+    "from",
+    "or",
+    "and",
+    "sleep",
+    "where",
+    "drop",
+    "table",
+    "script",
+    "alert",
+    "onerror",
+    "img",
+    "svg",
+    "src",
+    "javascript",
+    "etc",
+    "passwd",
+    "win.ini",
+    "cat",
+    "id",
+    "bash",
+    "curl",
+    "wget",
+    "ignore",
+    "previous",
+    "instructions",
+    "system",
+    "prompt",
+    "you",
+    "are",
+    "now",
+    "dan",
+    "jndi",
+    "ldap",
+    "ifs",
+    "php",
+    "file",
+    "null",
+    "char",
+    "concat",
+    "exec",
+    "waitfor",
+    "delay",
+    "benchmark",
+    "information_schema",
+    "iframe",
+    "style",
+    "expression",
+    "the",
+    "a",
+    "of",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=80))
+def test_validator_gates_and_windows_never_hide_a_match(pieces):
+    """Every rule's cheap pre-checks (gates, word index, windowed search) agree with a plain
+    regex search of the same text: they may only save time, never miss a match."""
+    text = "".join(pieces)
+    tokens = validator._tokens(text)
+    for family in validator._FAMILY_PATTERNS.values():
+        for name, _weight, pattern, gate in family:
+            found = pattern.search(text) is not None
+            assert validator._search(pattern, text, gate[2] if gate else None) == found, (name, text)
+            if found and gate is not None:
+                assert all(not quick.isdisjoint(tokens) for quick in gate[0]), (name, text)
+                assert validator._opens(gate[1], tokens, text), (name, text)

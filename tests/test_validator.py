@@ -69,7 +69,25 @@ HARD_BENIGN = [
     'She said "select all" then -- after a pause -- "delete".',
     "I'm writing about jailbreaking old iPhones for a museum.",
     '<a href="https://example.com/?a=1&amp;b=2">link</a> &mdash; &#8212;',
+    '<p style="text-align:center"><strong>Sale</strong> this weekend</p>',
+    "Union meeting at 6 pm; select a representative from each department by Monday.",
 ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '"><b>x</b>',
+        "x'><i>y</i>",
+        'ok</p>"><u>z</u>',
+        "1; SELECT COUNT(*) FROM t AS a, t AS b",
+        "1; select password from users",
+    ],
+)
+def test_breakouts_still_flagged(payload):
+    """The attribute breakout at a value's start (or after a closed tag) and SQL-looking
+    stacked SELECTs still score, while rich-text HTML and English "select ... from" do not."""
+    assert inspect(as_json(payload), "application/json").verdict != "allow"
 
 
 @pytest.mark.parametrize("text", HARD_BENIGN)
@@ -207,6 +225,29 @@ def test_gates_never_hide_a_match(monkeypatch):
     ungated = [inspect(r["body"], r["content_type"]) for r in rows]
     differ = [(r["body"][:120], a, b) for r, a, b in zip(rows, gated, ungated, strict=True) if a != b]
     assert not differ, differ[:5]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")
+def test_gates_and_windows_never_hide_a_match_in_long_text():
+    """On long texts (corpus attacks among benign prose, joined in various ways) every rule's
+    gate opens and its windowed search finds a match whenever the plain regex search does."""
+    import random
+
+    rows = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        rows += [json.loads(line)["body"] for line in path.read_text().split("\n")[:200] if line]
+    rng = random.Random(5)
+    rules = [rule for family in validator._FAMILY_PATTERNS.values() for rule in family]
+    for _ in range(150):
+        joiner = rng.choice([" ", "\n", " -- ", "; ", ""])
+        text = joiner.join(rng.choice(rows) for _ in range(rng.randint(2, 10))).lower()
+        tokens = validator._tokens(text)
+        for name, _weight, pattern, gate in rules:
+            found = pattern.search(text) is not None
+            assert validator._search(pattern, text, gate[2] if gate else None) == found, (name, text[:200])
+            if found and gate is not None:
+                assert all(not quick.isdisjoint(tokens) for quick in gate[0]), (name, text[:200])
+                assert validator._opens(gate[1], tokens, text), (name, text[:200])
 
 
 # -- redaction ----------------------------------------------------------------------------

@@ -96,6 +96,36 @@ class Breaker:
             )
 
 
+class NodeBreakers:
+    """On Redis Cluster, one breaker per master: a node that is down or hung then fails only
+    the identities whose slots it holds, while the others keep being checked. Shared by the
+    sync and async stores; at most one breaker per node name ever seen."""
+
+    def __init__(self, default: Breaker) -> None:
+        self.default = default
+        self._by_name: dict[str, Breaker] = {}
+        self._lock = threading.Lock()
+
+    def of(self, client: Any, keys: Sequence[str]) -> Breaker:
+        """The breaker of the node holding ``keys`` (one slot: they share a hash tag)."""
+        try:
+            name = client.get_node_from_key(keys[0]).name
+        except Exception:  # noqa: BLE001 - no slot map yet, or the slot is not covered
+            return self.default
+        breaker = self._by_name.get(name)
+        if breaker is None:
+            with self._lock:
+                breaker = self._by_name.setdefault(
+                    name, Breaker(self.default.threshold, self.default.cooldown, name=f"Redis node {name}")
+                )
+        return breaker
+
+
+def _is_cluster(cfg: Config) -> bool:
+    """Whether the clients are Redis Cluster clients (see _sync_client's order)."""
+    return bool(cfg.redis_url and cfg.redis_cluster and not cfg.redis_sentinels and not cfg.cache_alias)
+
+
 def _url_kwargs(cfg: Config) -> dict[str, Any]:
     return {
         "socket_timeout": cfg.redis_timeout,
@@ -274,9 +304,11 @@ def _fast_pool(client: Any) -> Any:
 class Store:
     """Synchronous access: one client, the registered scripts, the shared breaker."""
 
-    def __init__(self, cfg: Config, breaker: Breaker) -> None:
+    def __init__(self, cfg: Config, breaker: Breaker, nodes: NodeBreakers | None = None) -> None:
         self.cfg = cfg
         self.breaker = breaker
+        self.nodes = nodes or NodeBreakers(breaker)
+        self._cluster = _is_cluster(cfg)
         self._client: Any = None
         self._pool: Any = None
         self._scripts: dict[str, Any] = {}
@@ -302,6 +334,8 @@ class Store:
 
     def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
         """Run one script once, or raise StoreUnavailable."""
+        if self._cluster:
+            return self._on_cluster([(script, keys, args)])[0]
         if not self.breaker.allow():
             raise StoreUnavailable("circuit open")
         try:
@@ -338,9 +372,38 @@ class Store:
         finally:
             pool.release(conn)
 
+    def _on_cluster(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        """Redis Cluster: each call on its key's node (a cluster pipeline refuses EVALSHA),
+        behind that node's breaker. The calls on healthy nodes are made even when another
+        node fails; then StoreUnavailable is raised (the post-view writes are best effort)."""
+        if self._client is None and not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        client = self.client
+        results: list[Any] = []
+        failed: StoreUnavailable | None = None
+        for script, keys, args in calls:
+            breaker = self.nodes.of(client, keys)
+            result = None
+            if not breaker.allow():
+                failed = failed or StoreUnavailable("circuit open")
+            else:
+                try:
+                    result = self._scripts[script.name](keys=keys, args=args, client=client)
+                except _ERRORS as exc:
+                    breaker.failure(exc)
+                    failed = StoreUnavailable(str(exc))
+                else:
+                    breaker.success()
+            results.append(result)
+        if failed is not None:
+            raise failed
+        return results
+
     def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
         """Run several scripts in one non-transactional pipeline: one round trip on a single
-        Redis (one per node on a cluster). Raises StoreUnavailable."""
+        Redis (one call at a time on a cluster). Raises StoreUnavailable."""
+        if self._cluster:
+            return self._on_cluster(calls)
         if not self.breaker.allow():
             raise StoreUnavailable("circuit open")
         try:
@@ -348,11 +411,6 @@ class Store:
             if self._pool is not None:
                 results = self._exchange(calls)
                 _raise_first_error(results)
-                self.breaker.success()
-                return results
-            if isinstance(client, redis.cluster.RedisCluster):
-                # A cluster pipeline refuses EVALSHA: one call at a time (each on its key's node).
-                results = [self._scripts[c[0].name](keys=c[1], args=c[2], client=client) for c in calls]
                 self.breaker.success()
                 return results
             results = _evalsha_all(client.pipeline(transaction=False), calls).execute(raise_on_error=False)
@@ -374,9 +432,11 @@ class Store:
 class AsyncStore:
     """Asynchronous access with redis.asyncio; the same scripts and the same breaker."""
 
-    def __init__(self, cfg: Config, breaker: Breaker) -> None:
+    def __init__(self, cfg: Config, breaker: Breaker, nodes: NodeBreakers | None = None) -> None:
         self.cfg = cfg
         self.breaker = breaker
+        self.nodes = nodes or NodeBreakers(breaker)
+        self._cluster = _is_cluster(cfg)
         self._client: Any = None
         self._loop: Any = None
         self._pool: Any = None
@@ -395,6 +455,8 @@ class AsyncStore:
         return self._client
 
     async def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
+        if self._cluster:
+            return (await self._on_cluster([(script, keys, args)]))[0]
         if not self.breaker.allow():
             raise StoreUnavailable("circuit open")
         try:
@@ -429,7 +491,34 @@ class AsyncStore:
         finally:
             await pool.release(conn)
 
+    async def _on_cluster(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        """Store._on_cluster with redis.asyncio."""
+        if self._client is None and not self.breaker.allow():
+            raise StoreUnavailable("circuit open")
+        client = self.client
+        results: list[Any] = []
+        failed: StoreUnavailable | None = None
+        for script, keys, args in calls:
+            breaker = self.nodes.of(client, keys)
+            result = None
+            if not breaker.allow():
+                failed = failed or StoreUnavailable("circuit open")
+            else:
+                try:
+                    result = await self._scripts[script.name](keys=keys, args=args)
+                except _ERRORS as exc:
+                    breaker.failure(exc)
+                    failed = StoreUnavailable(str(exc))
+                else:
+                    breaker.success()
+            results.append(result)
+        if failed is not None:
+            raise failed
+        return results
+
     async def run_many(self, calls: Sequence[ScriptCall]) -> list[Any]:
+        if self._cluster:
+            return await self._on_cluster(calls)
         if not self.breaker.allow():
             raise StoreUnavailable("circuit open")
         try:
@@ -437,10 +526,6 @@ class AsyncStore:
             if self._pool is not None:
                 results = await self._exchange(calls)
                 _raise_first_error(results)
-                self.breaker.success()
-                return results
-            if isinstance(client, redis.asyncio.cluster.RedisCluster):
-                results = [await self._scripts[c[0].name](keys=c[1], args=c[2]) for c in calls]
                 self.breaker.success()
                 return results
             results = await _evalsha_all(client.pipeline(transaction=False), calls).execute(
@@ -535,7 +620,8 @@ def _get(kind: str) -> Any:
             if not _stores:
                 cfg = get_config()
                 breaker = Breaker(cfg.breaker_threshold, cfg.breaker_cooldown)
-                _stores.update(sync=Store(cfg, breaker), async_=AsyncStore(cfg, breaker))
+                nodes = NodeBreakers(breaker)
+                _stores.update(sync=Store(cfg, breaker, nodes), async_=AsyncStore(cfg, breaker, nodes))
             store = _stores[kind]
     return store
 

@@ -98,28 +98,44 @@ def test_scripts_reload_after_flush_on_every_node(on_cluster):
 
 
 def test_a_node_stopped_mid_run_fails_open_then_limits_resume(settings, tmp_path, frozen_clock, caplog):
-    """One master of three stops: every request is still served (fail open), the outage is
-    logged once per breaker opening, and once the node is back limits hold again."""
+    """One master of three stops: every request is still served, the identities on the
+    stopped node unchecked (fail open) while those on the two others stay limited (each node
+    has its own breaker), the outage is logged once per breaker opening, and once the node is
+    back limits hold again."""
+    from smartlayer.keys import Keys
     from tests.redis_cluster import cluster_ok, ping, start_node, wait_for
 
     with local_cluster(tmp_path) as (url, ports, procs):
         settings.SMART_MIDDLEWARE = {
-            "REDIS_URL": url, "REDIS_CLUSTER": True, "REDIS_TIMEOUT": 0.2, "BREAKER_COOLDOWN": 0.1,
+            "REDIS_URL": url, "REDIS_CLUSTER": True, "REDIS_TIMEOUT": 0.2, "BREAKER_COOLDOWN": 60,
             "KEY_PREFIX": "stop", "RATE_LIMIT_PLANS": PLANS,
         }  # fmt: skip
         try:
             mw = SmartLayerMiddleware(lambda r: HttpResponse("ok"))
-            ips = [f"198.51.100.{i}" for i in range(1, 30)]
+            ips = [f"198.51.100.{i}" for i in range(1, 60)]
             assert [mw(request("/x", ips[0])).status_code for _ in range(4)] == [200, 200, 200, 429]
 
             victim = 1 if ports[0] == int(url.rsplit(":", 1)[1].split("/")[0]) else 0
+            client = store.get_store().client
+
+            def port_of(ip: str) -> int:
+                return int(client.get_node_from_key(Keys("stop").ban(f"ip:{ip}")).port)
+
+            on_victim = [ip for ip in ips[1:] if port_of(ip) == ports[victim]]
+            elsewhere = [ip for ip in ips[1:] if port_of(ip) != ports[victim]]
+            assert len(on_victim) >= 3 and len(elsewhere) >= 3
             procs[victim].terminate()
             procs[victim].wait(timeout=10)
-            codes = [mw(request("/x", ip)).status_code for ip in ips for _ in range(2)]
-            assert set(codes) <= {200, 429}  # served: admitted where Redis fails, limited elsewhere
-            outage_logs = [r for r in caplog.records if "Redis unavailable" in r.getMessage()]
-            assert 1 <= len(outage_logs) <= len(codes) // 4  # once per opening, not per request
 
+            for ip in on_victim[:3]:  # the stopped node's identities: served, unchecked
+                assert [mw(request("/x", ip)).status_code for _ in range(5)] == [200] * 5
+            for ip in elsewhere[:3]:  # the others: still limited while the node is down
+                assert [mw(request("/x", ip)).status_code for _ in range(4)] == [200, 200, 200, 429]
+            outage_logs = [r for r in caplog.records if "unavailable" in r.getMessage()]
+            assert len(outage_logs) == 1 and str(ports[victim]) in outage_logs[0].getMessage()
+
+            settings.SMART_MIDDLEWARE = {**settings.SMART_MIDDLEWARE, "BREAKER_COOLDOWN": 0.1}
+            mw = SmartLayerMiddleware(lambda r: HttpResponse("ok"))
             procs[victim] = start_node(tmp_path, ports[victim])
             wait_for(lambda: ping(ports[victim]) and cluster_ok(ports[0]), "the node back in the cluster", 60)
             fresh = "203.0.113.200"

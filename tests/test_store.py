@@ -168,3 +168,25 @@ def test_an_error_reply_fails_the_call_and_the_connection_stays_in_step(settings
     assert s.run(echo, [], ["e"]) == b"e"
     s.breaker.failures = 0
     store.reset()
+
+
+def test_each_cluster_node_gets_its_own_breaker_and_an_unknown_slot_the_process_one():
+    class Node:
+        def __init__(self, name):
+            self.name = name
+
+    class Client:  # what NodeBreakers asks of a RedisCluster client
+        def get_node_from_key(self, key):
+            if key.startswith("none"):
+                raise KeyError("slot not covered")
+            return Node("10.0.0.1:7000" if key.startswith("a") else "10.0.0.2:7001")
+
+    default = store.Breaker(3, 5.0)
+    nodes = store.NodeBreakers(default)
+    a, b = nodes.of(Client(), ["a{x}"]), nodes.of(Client(), ["b{y}"])
+    assert a is not b and a is nodes.of(Client(), ["a{z}"])
+    assert (a.threshold, a.cooldown, a.name) == (3, 5.0, "Redis node 10.0.0.1:7000")
+    assert nodes.of(Client(), ["none{q}"]) is default
+    for _ in range(3):
+        a.failure(OSError("down"))
+    assert not a.allow() and b.allow() and default.allow()  # one node down, the rest checked

@@ -492,7 +492,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "do_anything_now",
         3,
-        r"\bdo\s{1,3}anything\s{1,3}now\b|\bdan\s{1,3}mode\b|\bdeveloper\s{1,3}mode\s{1,3}(?:enabled|output|on)\b",
+        r"\bdo\s{1,3}anything\s{1,3}now\b|\bdan\s{1,3}mode\b|\bdeveloper\s{1,3}mode\s{1,3}(?:enabled|output|response|on)\b"
+        r"(?!\s{1,3}(?:on|in|for)\s{1,3}(?:my|your|the|an?|this|his|her|their|android|ios|iphone|windows|chrome)\b|\s{1,3}(?:my|the|your|this|an?)\s)",
     ),
     (
         "prompt_injection",
@@ -532,8 +533,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "authority_mode",
         2,
-        r"\b(?:system|admin|administrator|developer|root|sudo|debug|maintenance)\s{1,3}(?:override|directive|mode\s{1,3}(?:on|enabled|activated))\b|"
-        r"\bi\s{1,3}am\s{1,3}(?:the|your)\s{1,3}(?:developer|creator|administrator|admin|owner)\s{1,3}of\s{1,3}(?:this|you)",
+        r"\b(?:system|admin|administrator|developer|root|sudo|debug|maintenance)\s{1,3}(?:override|directive|mode\s{1,3}(?:on|enabled|activated))\b"
+        r"(?!\s{1,3}(?:on|in|for)\s{1,3}(?:my|your|the|an?|this|his|her|their|android|ios|iphone|windows|chrome)\b|\s{1,3}(?:my|the|your|this|an?)\s"
+        r"|\s{1,3}(?:button|switch|key|feature|option|setting|toggle|permission|flag)s?\b)|"
+        r"\bi\s{1,3}am\s{1,3}(?:the|your)\s{1,3}(?:developer|creator|administrator|admin|owner)\s{1,3}of\s{1,3}(?:you\b|this\s{1,3}"
+        r"(?:ai|model|assistant|bot|chatbot|llm|system\s{1,3}prompt))",
     ),
     (
         "prompt_injection",
@@ -548,17 +552,27 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"\bexfiltrat\w{1,4}|\b(?:send|forward|leak|post)\s{1,3}(?:the\s{1,3})?(?:user'?s?|all|any|their)\s{1,3}(?:data|credentials|secrets|passwords|api\s{1,3}keys|conversation)\s{1,3}to\b",
     ),
+    # other languages: "ignore ... instructions" blocks; a lone "ignore all", "forget
+    # everything", "previous instructions" or "don't refuse" asks the AI (as in English); "no
+    # restrictions" is only a topic hint (hint_unrestricted_foreign)
     (
         "prompt_injection",
         "foreign_override",
         3,
+        r"\b(?:ignore|esque[çc]a|desconsidere)\b.{0,40}\binstru[çc][õo]es|\b(?:ignora|dimentica)\b.{0,40}\bistruzioni|"
+        r"\bnegeer\b.{0,40}\binstructies|\bzignoruj\b.{0,40}\binstrukcj|(?:игнорируй|забудь)\b.{0,40}инструкци|"
+        r"忽略(?:之前|以上|上面|所有)的?(?:所有)?(?:指示|指令|说明|规则)|指示を無視|이전\s{0,3}지시\S{0,3}\s{0,3}무시|"
+        r"تجاهل\s{1,3}(?:جميع|كل)\s{1,3}التعليمات|निर्देशों\s{1,3}को\s{1,3}(?:अनदेखा|भूल)",
+    ),
+    (
+        "prompt_injection",
+        "foreign_override_soft",
+        2,
         r"ignore\s{1,3}todas\s{1,3}as|instru[çc][õo]es\s{1,3}anteriores|dimentica\s{1,3}tutto|ignora\s{1,3}(?:tutte|todas)|istruzioni\s{1,3}precedenti|"
-        r"instrucciones\s{1,3}anteriores|negeer\s{1,3}(?:alle|de\s{1,3}vorige)|zignoruj|игнорируй|забудь\s{1,3}(?:все|всё)|системн\w{0,3}\s{1,3}промпт|"
-        r"предыдущие\s{1,3}инструкции|忽略(?:之前|以上|所有|上面)|系统提示|以前の指示|指示を無視|システムプロンプト|이전\s{0,3}지시|시스템\s{0,3}프롬프트|"
-        r"تجاهل\s{1,3}(?:جميع|كل)|التعليمات\s{1,3}السابقة|पिछले\s{1,3}(?:सभी\s{1,3})?निर्देश|निर्देशों\s{1,3}को\s{1,3}(?:अनदेखा|भूल)|"
-        r"weigere\s{1,3}dich\s{1,3}nicht|ohne\s{1,3}(?:jede\s{1,3})?einschr[äa]nkung|sin\s{1,3}(?:ninguna\s{1,3})?(?:restricci[óo]n|advertencia)|"
-        r"sans\s{1,3}(?:aucune\s{1,3})?(?:restriction|censure)|senza\s{1,3}(?:alcuna\s{1,3})?(?:restrizion|censura)|oublie[sz]?\s{1,3}tout|"
-        r"без\s{1,3}(?:каких-либо\s{1,3})?ограничений|没有任何限制|制限なし|제한\s{0,3}없이|بدون\s{1,3}(?:أي\s{1,3})?قيود|बिना\s{1,3}किसी\s{1,3}(?:प्रतिबंध|रोक)",
+        r"instrucciones\s{1,3}anteriores|negeer\s{1,3}(?:alle|de\s{1,3}vorige)|zignoruj|игнорируй|забудь\s{1,3}(?:все|всё)|"
+        r"предыдущие\s{1,3}инструкции|忽略(?:之前|以上|所有|上面)|以前の指示|이전\s{0,3}지시|"
+        r"تجاهل\s{1,3}(?:جميع|كل)|التعليمات\s{1,3}السابقة|पिछले\s{1,3}(?:सभी\s{1,3})?निर्देश|"
+        r"weigere\s{1,3}dich\s{1,3}nicht|oublie[sz]?\s{1,3}tout",
     ),
     (
         "prompt_injection",
@@ -601,28 +615,372 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:filters?|moderation|safety|guardrails?|censor\w{0,4})\b.{0,40}\b(?:won'?t|doesn'?t|don'?t|do\s{1,3}not|can'?t|cannot|gets?)\s{1,3}"
         r"(?:catch|flag|check|notice|detect|confused|see)\b",
     ),
+    # -- prompt injection, continued: classes written as structure (an imperative addressed to
+    # the model + an override / persona / no-rules / leak object), not as any payload's wording.
+    # Instruction override in other words: annulling, superseding or voiding earlier instructions
+    (
+        "prompt_injection",
+        "annul_instructions",
+        3,
+        r"\b(?:cancel|void|nullify|revoke|rescind|invalidate|discard|erase|scrap|suspend|abandon|wipe|set\s{1,3}aside|throw\s{1,3}out)\s{1,3}"
+        r"(?:(?:all|any|every|the|your|my|of|these|those)\s{1,3}){0,3}(?:(?:previous|prior|earlier|above|preceding|former|original|initial|"
+        r"existing|current|system|safety|programmed)\s{1,3}){1,2}(?:constraints?|directives?|guidelines?|restrictions?|limitations?|prompts?|"
+        r"programming|guardrails?|context|instructions?|rules?)\b",
+    ),
+    (
+        "prompt_injection",
+        "instructions_void",
+        3,
+        r"\b(?:(?:previous|prior|earlier|original|initial|system|safety|your|preceding)\s{1,3}(?:instructions?|rules|constraints|directives|"
+        r"guidelines|restrictions|prompts?|context|programming|guardrails|limitations|filters)|(?:instructions|rules|constraints|directives|"
+        r"guidelines|restrictions|prompts?|context)\s{1,3}(?:above|before\s{1,3}this|so\s{1,3}far|you\s{1,3}(?:were|have\s{1,3}been)\s{1,3}given))"
+        r"\s{1,3}(?:(?:are|is|were|have\s{1,3}been|has\s{1,3}been)\s{1,3}(?:now\s{1,3}|hereby\s{1,3}|temporarily\s{1,3}|officially\s{1,3}|all\s{1,3})?"
+        r"(?:void|null|nullified|irrelevant|obsolete|cancell?ed|revoked|invalid|invalidated|overridden|superseded|suspended|disabled|"
+        r"deactivated|lifted|waived|no\s{1,3}longer\s{1,3}(?:valid|active|relevant|binding|applicable|in\s{1,3}(?:effect|force)))|"
+        r"(?:no\s{1,3}longer|don'?t|do\s{1,3}not|doesn'?t|does\s{1,3}not)\s{1,3}(?:apply|matter|count|bind))\b",
+    ),
+    (
+        "prompt_injection",
+        "rules_do_not_apply",
+        2,
+        r"\b(?:usual|normal|standard|regular|safety|content|ethical|moral|openai'?s?|ai|these|those|the|any|such)\s{1,3}(?:\w{1,12}\s{1,3})?"
+        r"(?:rules|restrictions|limits|limitations|guidelines|policies|filters|safeguards|guardrails|constraints|ethics|morals)\s{1,3}"
+        r"(?:don'?t|do\s{1,3}not|no\s{1,3}longer|doesn'?t|won'?t|will\s{1,3}not|need\s{1,3}not|shouldn'?t|should\s{1,3}not)\s{1,3}"
+        r"(?:need\s{1,3}to\s{1,3}|really\s{1,3})?(?:apply|matter|count|exist|bind)\b|"
+        r"\bexempt\s{1,3}from\s{1,3}(?:all\s{1,3}|any\s{1,3})?(?:your|the|openai'?s?|these|those)\s{1,3}(?:\w{1,12}\s{1,3})?"
+        r"(?:guidelines|rules|polic\w{1,3}|restrictions|filters|safety|limits|limitations|ethics)\b",
+    ),
+    (
+        "prompt_injection",
+        "supersede_instructions",
+        2,
+        r"\b(?:overrides?|overrule[sd]?|supersedes?|replaces?|takes?\s{1,3}precedence\s{1,3}over|trumps?|should\s{1,3}replace)\s{1,3}"
+        r"(?:(?:the|your|all|any|every|of|my)\s{1,3}){0,2}(?:user'?s?\s{1,3})?(?:(?:earlier|previous|prior|old|original|other|existing|"
+        r"system|safety|current|initial)\s{1,3})?(?:request|instructions?|task|prompts?|directives?|rules|guidelines|programming|training|"
+        r"constraints|ones|system\s{1,3}prompt)\b",
+    ),
+    (
+        "prompt_injection",
+        "supersede_prior",
+        3,
+        r"\b(?:overrides?|overrule[sd]?|supersedes?|replaces?|takes?\s{1,3}precedence\s{1,3}over|should\s{1,3}replace)\s{1,3}"
+        r"(?:all\s{1,3}|any\s{1,3})?(?:(?:your|the\s{1,3}user'?s?)\s{1,3}(?:\w{1,12}\s{1,3})?(?:request|instructions?|task|prompts?|"
+        r"directives?|programming|training|guidelines|rules)|(?:the\s{1,3})?(?:earlier|previous|prior)\s{1,3}(?:instructions?|directives?|"
+        r"prompts?|rules|guidelines|constraints))\b|\bnew\s{1,3}(?:instructions|directives|rules|orders)\b.{0,30}\b(?:priority|precedence|"
+        r"supersede|override|replace)",
+    ),
+    # a persona or role set up for the model: alone a reason to ask the AI
+    (
+        "prompt_injection",
+        "persona_want",
+        1,
+        r"\bi\s{1,3}(?:want|need|would\s{1,3}like)\s{1,3}you\s{1,3}to\s{1,3}(?:act|pretend|behave|role-?play|become|impersonate|simulate|"
+        r"emulate|play\s{1,3}(?:the|a)\s{1,3}(?:role|part)|take\s{1,3}on|be\s{1,3}my)\b|\byou\s{1,3}(?:will|shall|must|are\s{1,3}going\s{1,3}to|"
+        r"are\s{1,3}to|'ll)\s{1,3}(?:now\s{1,3}|also\s{1,3})?(?:act|pretend|role-?play|impersonate|simulate|emulate|become|play\s{1,3}(?:the|a)"
+        r"\s{1,3}(?:role|part)|take\s{1,3}on\s{1,3}the)\b",
+    ),
+    (
+        "prompt_injection",
+        "persona_take_role",
+        1,
+        r"\b(?:take\s{1,3}(?:up|on)|assume|adopt|embody|play)\s{1,3}(?:the\s{1,3})?(?:role|persona|personality|identity|character|part)\s{1,3}of\b|"
+        r"\b(?:transform|turn)\s{1,3}(?:yourself\s{1,3})?into\b|\bpersonify\b|\byou\s{1,3}(?:now\s{1,3})?go\s{1,3}by\s{1,3}the\s{1,3}name\b|"
+        r"\byour\s{1,3}(?:new\s{1,3})?name\s{1,3}(?:is\s{1,3}now|will\s{1,3}be)\b",
+    ),
+    (
+        "prompt_injection",
+        "persona_act_as",
+        1,
+        r"(?:^|[.!?:;,\n]\s{0,3}|\b(?:please|you|now|then|and|just)\s{1,3})(?:act|behave)\s{1,3}(?:as|like)\s{1,3}(?!if\b)",
+    ),
+    (
+        "prompt_injection",
+        "persona_from_now",
+        1,
+        r"\b(?:from\s{1,3}now\s{1,3}on|from\s{1,3}this\s{1,3}(?:moment|point)\s{1,3}(?:on|onwards?|forward)|henceforth|for\s{1,3}the\s{1,3}rest"
+        r"\s{1,3}of\s{1,3}(?:this|our)\s{1,3}conversation)\s{0,3},?\s{0,3}(?:you|you'?re|your)\b|\byou\s{1,3}are\s{1,3}now\s{1,3}"
+        r"(?!subscribed|logged|signed|registered|connected|enrolled)|\byou'?re\s{1,3}now\b|\b(?:let'?s|we\s{1,3}are|we'?re)\s{1,3}(?:just\s{1,3})?"
+        r"(?:role-?play(?:ing)?|pretend(?:ing)?)\b",
+    ),
+    # refusal suppression: an order never to refuse, warn, hedge or moralise
+    (
+        "prompt_injection",
+        "no_refusal",
+        2,
+        r"\b(?:do\s{1,3}not|don'?t|never|must\s{1,3}not|mustn'?t|will\s{1,3}not|won'?t|not\s{1,3}allowed\s{1,3}to|you\s{1,3}(?:can'?t|cannot|may\s{1,3}not))"
+        r"\s{1,3}(?:ever\s{1,3})?(?:refuse|decline|reject\s{1,3}(?:a|any|my)|say\s{1,3}no|apologi[sz]e|lecture|moralize|moralise|hedge|"
+        r"break\s{1,3}character|say\s{1,3}(?:that\s{1,3})?(?:you|i)\s{1,3}(?:can'?t|cannot|are\s{1,3}unable|am\s{1,3}unable|are\s{1,3}an?\s{1,3}ai)|"
+        r"(?:add|include|give|mention|provide)\s{1,3}(?:any\s{1,3})?(?:disclaimers|caveats|moral\w{0,4}|ethical\s{1,3}\w{1,12}|your\s{1,3}(?:guidelines|"
+        r"polic\w{1,3}|rules|ethics)|(?:safety|content)\s{1,3}warnings)|censor\s{1,3}(?:yourself|your|any))\b|"
+        r"\b(?:refusing|declining|refusal)\s{1,3}(?:is|will)\s{1,3}(?:not\s{1,3}(?:an\s{1,3})?(?:option|allowed|permitted)|cause\s{1,3}harm)|"
+        r"\bomit\s{1,3}(?:any|all)\s{1,3}(?:ethical|moral|safety)\b|\bwithout\s{1,3}(?:any\s{1,3})?(?:hedging|moralizing|moralising|lecturing|"
+        r"disclaimers|caveats|refusing|refusals?)\b|\byou\s{1,3}must\s{1,3}(?:comply|obey|answer\s{1,3}(?:every|all|any))\b",
+    ),
+    # asking for the hidden instructions, the text above or what the model was told
+    (
+        "prompt_injection",
+        "leak_instructions",
+        2,
+        r"\b(?:summari[sz]e|paraphrase|list|describe|recite|restate|rephrase|quote|encode|spell\s{1,3}out|enumerate|what\s{1,3}(?:are|were|is))\s{1,3}"
+        r"(?:me\s{1,3})?(?:all\s{1,3}(?:of\s{1,3})?)?your\s{1,3}(?:\w{1,12}\s{1,3})?(?:instructions|rules|guidelines|directives|system\s{1,3}(?:prompt|message)|"
+        r"prompt|configuration|constraints)\b|"
+        r"\bwhat\s{1,3}(?:\w{1,12}\s{1,3})?(?:rules|instructions|guidelines|directives|constraints|restrictions|prompts?|limitations)\s{1,3}"
+        r"(?:were|have|did|was|has)\s{1,3}you\s{1,3}(?:been\s{1,3})?(?:given|told|programmed|instructed|trained|fed|provided|shown)\b|"
+        r"\bwhat\s{1,3}(?:are|were|is)\s{1,3}you\s{1,3}(?:not\s{1,3}(?:supposed|allowed|permitted|meant)\s{1,3}to|(?:told|instructed|programmed)\s{1,3}"
+        r"not\s{1,3}to|hiding\s{1,3}from)\b|\b(?:between|inside|within)\s{1,3}your\s{1,3}(?:delimiters|tags)|\byour\s{1,3}delimiters\b|"
+        r"\b(?:see|view|read|access|get|know|obtain|extract|retrieve)\s{1,3}(?:the|your)\s{1,3}(?:(?:full|whole|entire|complete|actual|real|raw|"
+        r"hidden|secret|internal|initial|original)\s{1,3})?(?:system\s{1,3}(?:prompt|message|instructions)|initial\s{1,3}prompt|pre-?prompt|hidden\s{1,3}"
+        r"(?:prompt|instructions))\b|\bincluding\s{1,3}(?:the\s{1,3}|your\s{1,3})?(?:initial|system|hidden|original)\s{1,3}(?:prompt|instructions)\b",
+    ),
+    (
+        "prompt_injection",
+        "leak_text_above",
+        2,
+        r"\b(?:repeat|print|output|show|display|reveal|recite|copy|spell\s{1,3}out|write\s{1,3}out|dump)\s{1,3}(?:me\s{1,3})?(?:back\s{1,3})?"
+        r"(?:the|this|all\s{1,3}the|our)\s{1,3}(?:above|previous|preceding|prior|entire|whole|full|initial|first)\s{1,3}(?:\w{1,12}\s{1,3})?"
+        r"(?:text|conversation|messages?|prompts?|instructions|words|content|context|lines?|paragraphs?)\b|"
+        r"\b(?:what\s{1,3}does|what\s{1,3}did)\s{1,3}your\s{1,3}(?:system\s{1,3}|initial\s{1,3}|original\s{1,3}|hidden\s{1,3})(?:prompt|message|"
+        r"instructions)\s{1,3}(?:say|contain|state)\b",
+    ),
+    (
+        "prompt_injection",
+        "leak_verbatim",
+        2,
+        r"\b(?:repeat|recite|print|output|reproduce|write\s{1,3}out|give\s{1,3}me|show|copy|complete|summari[sz]e)\b.{0,80}\b(?:word\s{1,3}for\s{1,3}word|"
+        r"verbatim|exactly\s{1,3}as\s{1,3}(?:it|they)\s{1,3}(?:appeared|appears|was|were)|character\s{1,3}(?:for|by)\s{1,3}character|unparaphrased|"
+        r"in\s{1,3}full,?\s{1,3}not\s{1,3}a\s{1,3}summary)\b|\b(?:training\s{1,3}data|trained\s{1,3}on|dataset\s{1,3}entry)\b.{0,60}\b(?:verbatim|"
+        r"word\s{1,3}for\s{1,3}word|exact|exactly)\b|\b(?:verbatim|exact)\b.{0,60}\b(?:training\s{1,3}data|trained\s{1,3}on)\b",
+    ),
+    # fake conversation or system markup: a chat template, a system block's edges, a role in JSON
+    (
+        "prompt_injection",
+        "fake_system_block",
+        3,
+        r"(?:^|[-=#*\[<{|>(]\s{0,3})(?:begin|end|start)\s{1,3}(?:of\s{1,3})?(?:the\s{1,3})?(?:system|admin|administrator|developer|root|sudo|"
+        r"debug|hidden)\s{1,3}(?:prompt|message|instructions?|override|mode|input|context|block)\b|"
+        r"\b(?:system|admin|developer)\s{1,3}(?:instruction|message|prompt|override)s?\s{1,3}(?:begins?|starts?|ends?|follows?)\b|"
+        r"\buser\s{1,3}(?:message|input|turn|query)\s{1,3}(?:terminat\w{0,6}|ends?|ended|is\s{1,3}over)\b|\bend\s{1,3}of\s{1,3}(?:the\s{1,3})?"
+        r"(?:user\s{1,3}(?:message|input|prompt)|system\s{1,3}(?:instructions?|prompt|message))\b",
+    ),
+    (
+        "prompt_injection",
+        "fake_role_markup",
+        2,
+        r"[\"']role[\"']\s{0,3}:\s{0,3}[\"'](?:system|developer)[\"']|^\s{0,3}#{2,4}\s{0,3}(?:instruction|system|response|input|human|assistant)s?"
+        r"\s{0,3}:|\[\s{0,3}(?:system|admin|developer|sys|system\s{1,3}(?:message|note|notice|prompt|override)|debug(?:ging)?\s{1,3}mode\s{1,3}\w{1,12})"
+        r"\s{0,3}[\]:]|^\s{0,3}(?:override|admin|sudo|root|developer|system\s{1,3}override)\s{0,3}:",
+    ),
+    (
+        "prompt_injection",
+        "mode_switch",
+        2,
+        r"\b(?:you\s{1,3}are|you'?re|now|enter|entering|switch\s{1,3}to|activate|engage|stay|remain|simulate|in)\s{1,3}(?:now\s{1,3})?(?:in\s{1,3})?"
+        r"(?:the\s{1,3})?(?:maintenance|developer|debug|god|admin|sudo|root|unrestricted|jailbreak|jailbroken|dan|unlocked|unfiltered|"
+        r"uncensored|evil|chaos|opposite|dev|[a-z]{2,12}gpt)\s{1,3}mode\b(?!\s{1,3}(?:on|in|for)\s{1,3}(?:my|your|the|an?|android|ios|iphone|windows|chrome))",
+    ),
+    # content that gives the model orders (indirect injection in documents, images, tools)
+    (
+        "prompt_injection",
+        "content_commands_model",
+        2,
+        r"\b(?:context|document|page|file|email|text|image|photo|caption|metadata|note|comment|footer|header|alt-?text|description|screenshot|"
+        r"website|webpage|result|data)\s{1,3}(?:instructs|orders|commands|directs|authori[sz]es|compels|obliges)\s{1,3}you\s{1,3}to\b",
+    ),
+    (
+        "prompt_injection",
+        "command_for_ai",
+        2,
+        r"\b(?:instructions?|commands?|directives?|orders?|notes?|requests?|messages?)\s{1,3}(?:\w{1,12}\s{1,3}){0,4}(?:for|to)\s{1,3}(?:the|any|"
+        r"all|every|an?)\s{1,3}(?:\w{1,12}\s{1,3})?(?:ai|llm|chatbot|language\s{1,3}model|assistant(?!\s{1,3}(?:manager|director|editor|professor|"
+        r"coach|principal|teacher|coordinator)))s?\b(?!\s{1,3}(?:model|act|ethics))",
+    ),
+    (
+        "prompt_injection",
+        "follow_embedded",
+        2,
+        r"\b(?:follow|obey|execute|carry\s{1,3}out|perform|adopt|act\s{1,3}on|comply\s{1,3}with)\s{1,3}(?:what\s{1,3}(?:it|they)\s{1,3}(?:says?|contains?)|"
+        r"(?:the|any|all|every)\s{1,3}(?:\w{1,12}\s{1,3})?(?:instructions?|commands?|directives?|notes?|text|prompt)s?\s{1,3}(?:(?:it|they)\s{1,3}"
+        r"contains?|(?:written|embedded|hidden|encoded|contained)\s{1,3}(?:in|on|inside|within)|(?:in|on|inside|within)\s{1,3}(?:the|this|that)"
+        r"\s{1,3}(?:\w{1,12}\s{1,3})?(?:image|photo|picture|screenshot|qr|barcode|metadata|exif|caption|alt-?text|footer|whiteboard|scan|layer)))",
+    ),
+    (
+        "prompt_injection",
+        "is_a_command",
+        3,
+        r"\b(?:is|are|as)\s{1,3}(?:an?\s{1,3})?(?:command|instruction|directive|order)s?\s{0,3},?\s{1,3}not\s{1,3}(?:an?\s{1,3})?(?:description|caption|"
+        r"data|content|text|question|suggestion|comment)s?\b|\b(?:contains?|holds?|encodes?|hides?)\s{1,3}(?:an?\s{1,3}|your\s{1,3}|the\s{1,3})"
+        r"(?:real\s{1,3}|true\s{1,3}|new\s{1,3}|hidden\s{1,3}|secret\s{1,3}|actual\s{1,3})?(?:system\s{1,3}prompt|instructions?|commands?|"
+        r"directives?)\s{1,3}(?:for|to)\s{1,3}(?:the|any|an?)\s{1,3}(?:ai|assistant|model|llm|agent|chatbot)\b|\b(?:contains?|is)\s{1,3}"
+        r"(?:an?\s{1,3}|your\s{1,3})(?:real|new|hidden|secret|actual|true)\s{1,3}(?:system\s{1,3}prompt|instructions)\b|"
+        r"\bsystem\s{1,3}prompt\s{1,3}you\s{1,3}(?:must|should|will)\s{1,3}(?:now\s{1,3})?(?:adopt|follow|obey|use)",
+    ),
+    (
+        "prompt_injection",
+        "addressed_agent",
+        2,
+        r"(?:^|[.!?\n]\s{0,3})(?:to|for|attention|note\s{1,3}to|dear)\s{1,3}(?:the|any|all|every)\s{1,3}(?:\w{1,15}\s{1,3})?"
+        r"(?:ai|assistant|model|llm|agent|bot|chatbot)s?\s{0,3}[:,]",
+    ),
+    (
+        "prompt_injection",
+        "for_any_ai",
+        2,
+        r"\bfor\s{1,3}any\s{1,3}(?:ai|llm|assistant|model|agent|bot)s?\s{1,3}(?:that|which|who)\s{1,3}(?:reads|processes|performs|parses|sees|"
+        r"summari[sz]es)\b",
+    ),
+    (
+        "prompt_injection",
+        "leak_data",
+        2,
+        r"\b(?:forward|send|post|upload|email|e-mail|transmit|leak|share|copy)\s{1,3}(?:(?:the|all|this|your|our|every|any|of)\s{1,3}){0,3}"
+        r"(?:\w{1,12}\s{1,3})?(?:conversation|chat|session|system\s{1,3}prompt|api\s{1,3}keys?|secrets?|credentials|passwords?|cookies|user\s{1,3}data|"
+        r"personal\s{1,3}data|context)(?:\s{1,3}(?:history|log|logs|transcript|contents?|data))?\s{1,3}(?:to|with)\s{1,3}(?:the\s{1,3}following|"
+        r"this|an?\s{1,3}external|the\s{1,3}attacker|https?://)|\b(?:api\s{1,3}keys?|tokens?|passwords?|credentials|secrets?)\s{1,3}(?:can|may|should|must)"
+        r"\s{1,3}be\s{1,3}(?:shared|sent|posted|forwarded|disclosed|leaked|exposed|uploaded)\s{1,3}(?:with|to)\s{1,3}(?:this|the\s{1,3}following|any|an?\s{1,3}external)\b",
+    ),
+    (
+        "prompt_injection",
+        "inject_output",
+        2,
+        r"\b(?:append|add|insert|include|embed|inject|attach|put|place|render)\s{1,3}(?:this|the\s{1,3}following|these|that|an?|the)\s{1,3}"
+        r"(?:\w{1,12}\s{1,3}){0,2}(?:link|url|image|markdown|text|string|message|line|sentence|phrase|code|script|footer|pixel|html|iframe|token)s?"
+        r"\s{1,3}(?:\w{1,12}\s{1,3}){0,2}(?:to|in|into|at\s{1,3}the\s{1,3}(?:end|start|bottom|top)\s{1,3}of)\s{1,3}(?:your|every|each|all)\s{1,3}"
+        r"(?:\w{1,12}\s{1,3}){0,3}(?:responses?|answers?|repl(?:y|ies)|outputs?|summar(?:y|ies)|messages?)\b",
+    ),
+    (
+        "prompt_injection",
+        "memory_poisoning",
+        2,
+        r"\b(?:remember|memori[sz]e|save|store|persist|keep|record|retain|recall|apply|treat|add)\b.{0,60}\b(?:(?:in|for|across|during|to)\s{1,3}"
+        r"(?:every|all|each|any)\s{1,3}(?:future|subsequent|later|other|next)\s{1,3}(?:conversations?|sessions?|chats?|users?|interactions?)|"
+        r"(?:permanent|persistent|system-level|global)\s{1,3}(?:rule|instruction|setting|exception|policy)|silently|automatically\s{1,3}without|"
+        r"even\s{1,3}if\s{1,3}i\s{1,3}(?:don'?t|do\s{1,3}not)|all\s{1,3}other\s{1,3}users)\b|\b(?:update|modify|change|edit|rewrite)\s{1,3}your\s{1,3}"
+        r"(?:stored|saved|long-term|persistent)\s{1,3}(?:memory|profile|notes|instructions)\b",
+    ),
+    (
+        "prompt_injection",
+        "creator_claim",
+        2,
+        r"\b(?:on\s{1,3}behalf\s{1,3}of|comes?\s{1,3}from|sent\s{1,3}by|(?:message|order|instruction)s?\s{1,3}from)\s{1,3}(?:the\s{1,3}(?:company|team|"
+        r"people|engineers|developers|lab)\s{1,3}(?:that|who)\s{1,3}(?:built|made|created|trained|developed|owns)\s{1,3}you|your\s{1,3}(?:creators?|"
+        r"developers?|makers?|owners?|administrators?|operators?|programmers?))\b|\bi\s{1,3}(?:am|'m)\s{1,3}(?:an?\s{1,3})?(?:programmer|developer|"
+        r"engineer|employee|researcher)\s{1,3}(?:at|for|from)\s{1,3}(?:openai|anthropic|google|microsoft|meta)\b",
+    ),
+    # multilingual: the same classes in other languages (no restrictions, never refuse, forget
+    # everything, show your system prompt, new instructions take priority, developer mode)
+    (
+        "prompt_injection",
+        "foreign_latin",
+        3,
+        r"\b(?:neuen?\s{1,3}anweisungen|nuevas\s{1,3}instrucciones|nouvelles\s{1,3}(?:instructions|consignes)|nuove\s{1,3}istruzioni|novas\s{1,3}instru[çc][õo]es)"
+        r"\b.{0,30}\b(?:vorrang|priorit\w{1,4}|prioridad\w{0,3}|prioridade)",
+    ),
+    # "forget everything" and "show the system prompt" ask the AI, as in English
+    (
+        "prompt_injection",
+        "foreign_latin_forget_leak",
+        2,
+        r"\bvergiss\s{1,3}alles|\bolvida\s{1,3}todo|\besque[çc]a\s{1,3}tudo|"
+        r"\b(?:muestra|mu[ée]strame|affiche|montre|mostra|mostre|mostrami|zeig\w{0,2}|revela|r[ée]v[èe]le)\s{1,3}(?:\w{1,6}\s{1,3}){0,2}(?:mensaje\s{1,3}de\s{1,3}sistema|"
+        r"prompt\s{1,3}(?:de\s{1,3}|di\s{1,3}|du\s{1,3})?(?:sistema|syst[èe]me)|mensagem\s{1,3}(?:de|do)\s{1,3}sistema|systemprompt|system-prompt)",
+    ),
+    (
+        "prompt_injection",
+        "foreign_script",
+        3,
+        r"(?:новые\s{1,3}инструкции|التعليمات\s{1,3}الجديدة|नए\s{1,3}निर्देश|新的?指示|新しい指示|새로운\s{0,3}지시).{0,30}(?:приоритет|الأولوية|प्राथमिकता|优先|優先|우선)",
+    ),
+    (
+        "prompt_injection",
+        "foreign_script_forget_leak",
+        2,
+        r"انس[\u064e]?\s{1,3}(?:كل|جميع)|सब\s{1,3}कुछ\s{1,3}भूल|忘记(?:所有|之前|以上)|(?:すべて|全て)忘れ|모두\s{0,3}잊|"
+        r"(?:покажи|выведи|اعرض|أظهر|दिखाओ|दिखाइए|显示|表示して|보여).{0,30}(?:системн\w{0,3}\s{1,3}(?:промпт|сообщени\w{0,3}|инструкци\w{0,3})|"
+        r"موجه\s{1,3}النظام|सिस्टम\s{1,3}प्रॉम्प्ट|系统提示|システムプロンプト|시스템\s{0,3}프롬프트)|(?:موجه\s{1,3}النظام|सिस्टम\s{1,3}प्रॉम्प्ट).{0,20}(?:दिखाओ|दिखाइए)",
+    ),
+    # "from now on you..." in other languages (persona_from_now in English): alone it asks the AI
+    (
+        "prompt_injection",
+        "foreign_from_now",
+        1,
+        r"\b(?:ab\s{1,3}jetzt|von\s{1,3}nun\s{1,3}an|ab\s{1,3}sofort)\b.{0,20}\b(?:du|bist|hast)\b|"
+        r"\b(?:a\s{1,3}partir\s{1,3}de\s{1,3}ahora|desde\s{1,3}ahora)\b.{0,20}\b(?:eres|tienes|vas|ser[áa]s)\b|"
+        r"\bd[ée]sormais\b.{0,20}\b(?:tu|vous)\b|\bd'ora\s{1,3}in\s{1,3}poi\b.{0,20}\b(?:sei|hai|sarai)\b|"
+        r"\ba\s{1,3}partir\s{1,3}de\s{1,3}agora\b.{0,20}\b(?:voc[êe]|tu)\b|(?:отныне|с\s{1,3}этого\s{1,3}момента)\s{1,3}(?:ты|у\s{1,3}тебя)",  # noqa: RUF001 - Russian on purpose
+    ),
+    # "no restrictions / no limits" in other languages: everyday words in shops and ads
+    # ("tarifa sin límites"), so only a topic hint, as hint_unrestricted is in English
+    (
+        "prompt_injection",
+        "hint_unrestricted_foreign",
+        1,
+        r"\bkeine\s{1,3}(?:einschr[äa]nkungen|regeln|grenzen|beschr[äa]nkungen|filter)\b|\b(?:ninguna|ning[úu]n|sin)\s{1,3}(?:restricci[óo]n|"
+        r"restricciones|l[íi]mites?|reglas|filtros?|censura)\b|\bno\s{1,3}tienes\s{1,3}(?:ninguna\s{1,3})?(?:restricci|l[íi]mite|regla)|"
+        r"\baucune\s{1,3}(?:restriction|limite|r[èe]gle|censure)|\b(?:nessuna|alcuna)\s{1,3}(?:restrizion[ei]|limit[ei]|regol[ae]|censura)|"
+        r"\b(?:sem|nenhuma)\s{1,3}(?:restri[çc][õã]o|restri[çc][õo]es|limites|regras|censura)|"
+        r"нет\s{1,3}(?:никаких\s{1,3})?(?:ограничений|правил)|без\s{1,3}(?:каких-либо\s{1,3}|всяких\s{1,3})?(?:ограничений|цензуры|фильтров|правил)|"
+        r"(?:ليس\s{1,3}لديك|بدون|بلا)\s{1,3}(?:أي\s{1,3})?(?:قيود|حدود|رقابة)|(?:कोई|बिना)\s{1,3}(?:भी\s{1,3})?(?:प्रतिबंध|सीमा|पाबंदी)|"
+        r"没有(?:任何)?(?:限制|约束|审查)|不受(?:任何)?限制|制限(?:なし|のない|はありません)|제한\s{0,3}(?:없이|없는|이\s{0,3}없)|"
+        r"ohne\s{1,3}(?:jede\s{1,3})?einschr[äa]nkung|\bsin\s{1,3}(?:ninguna\s{1,3})?advertencia|sans\s{1,3}(?:aucune\s{1,3})?(?:restriction|censure)|"
+        r"senza\s{1,3}(?:alcuna\s{1,3})?(?:restrizion|censura)|बिना\s{1,3}किसी\s{1,3}(?:प्रतिबंध|रोक)",
+    ),
+    (
+        "prompt_injection",
+        "foreign_latin_soft",
+        2,
+        r"\bno\s{1,3}te\s{1,3}niegues|\bne\s{1,3}(?:refuse|refusez)\s{1,3}pas|\bnon\s{1,3}rifiutar\w{0,3}|\bn[ãa]o\s{1,3}(?:se\s{1,3})?recuse|"
+        r"\b(?:verweigere|lehne)\s{1,3}nicht|\bsans\s{1,3}(?:aucun\s{1,3})?avertissement|\bsenza\s{1,3}(?:alcun\s{1,3})?avvis[oi]|"
+        r"\bsem\s{1,3}(?:nenhum\s{1,3})?aviso|\bohne\s{1,3}(?:jede\s{1,3})?warnung|\bmodo\s{1,3}(?:desenvolvedor|desarrollador|dios)|"
+        r"\bmode\s{1,3}d[ée]veloppeur|\bmodalit[àa]\s{1,3}sviluppatore|\bentwicklermodus",
+    ),
+    (
+        "prompt_injection",
+        "foreign_script_soft",
+        2,
+        r"не\s{1,3}отказывай\w{0,3}|لا\s{1,3}ترفض|इनकार\s{1,3}मत|不要拒绝|拒否しないで|断らないで|거부하지\s{0,3}마|"
+        r"без\s{1,3}(?:каких-либо\s{1,3}|всяких\s{1,3})?предупреждени\w{0,3}|بدون\s{1,3}(?:أي\s{1,3})?تحذير|बिना\s{1,3}किसी\s{1,3}चेतावनी|"
+        r"режим\s{1,3}разработчика|وضع\s{1,3}المطور|डेवलपर\s{1,3}मोड|开发者模式|開発者モード|개발자\s{0,3}모드",
+    ),
+    # weak signs, counted only together (see _family_score). hint_model, hint_unrestricted and
+    # hint_harm name the topic (prose about jailbreaks has them too): alone they only ask the AI
     (
         "prompt_injection",
         "hint_memory",
         1,
         r"\b(?:in\s{1,3}(?:every|all)\s{1,3}future\s{1,3}(?:conversations?|sessions?|chats?)|permanent\s{1,3}rule|for\s{1,3}all\s{1,3}other\s{1,3}users|"
-        r"remember\s{1,3}that\s{1,3}i\s{1,3}am|apply\s{1,3}it\s{1,3}silently|system-level\s{1,3}rule)\b",
+        r"remember\s{1,3}that\s{1,3}i\s{1,3}am|apply\s{1,3}it\s{1,3}silently|system-level\s{1,3}rule|without\s{1,3}being\s{1,3}asked|"
+        r"(?:earlier|previous|prior|last)\s{1,3}(?:session|exchange|conversation)|(?:ask|tell)\s{1,3}you\s{1,3}to\s{1,3}(?:combine|expand|"
+        r"assemble|merge|join|run)\s{1,3}(?:them|it)|(?:reference|refer\s{1,3}to)\s{1,3}it\s{1,3}(?:as|later)|do\s{1,3}not\s{1,3}act\s{1,3}on\s{1,3}it)\b",
     ),
     (
         "prompt_injection",
         "hint_obey",
         1,
-        r"\b(?:and|then)\s{1,3}(?:comply|obey|follow\s{1,3}it|do\s{1,3}what\s{1,3}it\s{1,3}says|execute\s{1,3}it)\b|\bobey\s{1,3}them\b|"
-        r"\b(?:the\s{1,3})?real\s{1,3}instructions?\b|\bwhen\s{1,3}you\s{1,3}read\s{1,3}this\b",
+        r"\b(?:and|then)\s{1,3}(?:comply|obey|follow\s{1,3}it|do\s{1,3}what\s{1,3}it\s{1,3}says|execute\s{1,3}it|run\s{1,3}it|act\s{1,3}on\s{1,3}it)\b|"
+        r"\bobey\s{1,3}(?:them|it)\b|\b(?:the\s{1,3})?(?:real|true|actual|hidden|secret)\s{1,3}(?:instructions?|commands?|task)\b|"
+        r"\bwhen\s{1,3}you\s{1,3}read\s{1,3}this\b|\bthe\s{1,3}payload\b|\b(?:treat|use)\s{1,3}(?:the\s{1,3}result|them|it)\s{1,3}as\s{1,3}"
+        r"(?:one|a|the)\s{1,3}(?:\w{1,10}\s{1,3})?(?:command|instruction|prompt)\b",
     ),
     (
         "prompt_injection",
         "hint_output_control",
         1,
         r"\b(?:verbatim|no\s{1,3}caveats|no\s{1,3}disclaimers|without\s{1,3}(?:any\s{1,3})?(?:caveats|disclaimers|warnings|restriction\w?)|"
-        r"(?:into|in)\s{1,3}your\s{1,3}(?:final\s{1,3})?(?:answer|response|output|reply)|comply|simulation|hypothetical|fictional|"
+        r"(?:into|in)\s{1,3}your\s{1,3}(?:final\s{1,3})?(?:answer|response|output|reply)|comply|"
         r"(?:treat|read|interpret)\s{1,3}(?:this|the\s{1,3}following|it)\s{1,3}as\s{1,3}(?:a\s{1,3})?(?:command|instruction|directive|system)|"
-        r"keep\s{1,3}this\s{1,3}instruction|going\s{1,3}forward|unlocks?\s{1,3}the|execute\s{1,3}(?:it|the\s{1,3}following|this))\b",
+        r"keep\s{1,3}this\s{1,3}instruction|going\s{1,3}forward|unlocks?\s{1,3}the|execute\s{1,3}(?:it|the\s{1,3}following|this)|"
+        r"(?:reply|respond|answer)\s{1,3}only\s{1,3}with|(?:start|begin|end|prefix|preface)\s{1,3}(?:each|every|all|your)\s{1,3}(?:of\s{1,3}your\s{1,3})?"
+        r"(?:\w{1,12}\s{1,3})?(?:responses?|answers?|repl(?:y|ies)|messages?|outputs?)\s{1,3}with)\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_fiction",
+        1,
+        r"\b(?:simulation|simulate|hypothetical\w{0,3}|fictional|imaginary|in\s{1,3}a\s{1,3}(?:fictional|hypothetical|parallel|alternate)\s{1,3}"
+        r"(?:world|universe|scenario|setting)|for\s{1,3}(?:academic|research|educational)\s{1,3}(?:purposes|research)|(?:none\s{1,3}of\s{1,3}this|this|"
+        r"it)\s{1,3}is\s{1,3}(?:not|n't)\s{1,3}real|(?:it'?s|this\s{1,3}is)\s{1,3}(?:just|only)\s{1,3}(?:a\s{1,3})?(?:game|story|fiction|movie|script|"
+        r"roleplay|role-play|hypothetical)|movie\s{1,3}script|no\s{1,3}longer\s{1,3}(?:sensitive|illegal|dangerous|harmful)|hold\s{1,3}nothing\s{1,3}"
+        r"back|holds?\s{1,3}nothing\s{1,3}back|argue\s{1,3}the\s{1,3}(?:harmful|other|evil)\s{1,3}side|play\s{1,3}a\s{1,3}game)\b",
     ),
     (
         "prompt_injection",
@@ -630,36 +988,98 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         1,
         r"\b(?:you\s{1,3}are\s{1,3}now|from\s{1,3}now\s{1,3}on|act\s{1,3}as\s{1,3}(?!if\b)|pretend\s{1,3}(?:to\s{1,3}be|you\s{1,3}are|that\s{1,3}you)|"
         r"role-?play\s{1,3}as|you\s{1,3}(?:will|must|shall|are\s{1,3}going\s{1,3}to)\s{1,3}(?:now\s{1,3})?(?:act|respond|answer|reply|"
-        r"pretend|simulate|behave|role-?play|play|be)\b|immerse\s{1,3}yourself|stay\s{1,3}in\s{1,3}character|remain\s{1,3}in\s{1,3}character)",
+        r"pretend|simulate|behave|role-?play|play|be)\b|immerse\s{1,3}yourself|remain\s{1,3}in\s{1,3}character)",
     ),
     (
         "prompt_injection",
         "hint_model",
         1,
-        r"\b(?:chatgpt|gpt-?[345]|openai|language\s{1,3}model|ai\s{1,3}model|an\s{1,3}ai\b|llm)\b",
+        r"\b(?:chatgpt|chat\s{1,3}gpt|gpt-?[345]|openai|language\s{1,3}model|ai\s{1,3}model|an\s{1,3}ai\b|llm|chatbot|bing\s{1,3}ai|bard|claude)\b",
     ),
     (
         "prompt_injection",
         "hint_unrestricted",
         1,
         r"\b(?:jailbr[eo]a?k\w{0,4}|do\s{1,3}anything\s{1,3}now|developer\s{1,3}mode|dan\s{1,3}mode|god\s{1,3}mode|unfiltered|uncensored|"
-        r"unrestricted|unrestrained|amoral|unethical|immoral|no\s{1,3}(?:restrictions|limitations|filters|rules|guidelines|censorship|"
-        r"ethic\w{0,4}|moral\w{0,4})|without\s{1,3}(?:any\s{1,3})?(?:restrictions|limitations|filters|censorship|ethic\w{0,4}|moral\w{0,4}|warnings))\b",
+        r"unrestricted|unrestrained|unbound|unlimited\s{1,3}power|amoral|unethical|immoral|no\s{1,3}(?:restrictions|limitations|filters|rules|guidelines|"
+        r"censorship|boundaries|limits|prohibitions|ethic\w{0,4}|moral\w{0,4})|without\s{1,3}(?:any\s{1,3})?(?:restrictions|limitations|filters|censorship|"
+        r"ethic\w{0,4}|moral\w{0,4}|warnings|limits|boundaries)|(?:not|never)\s{1,3}(?:be\s{1,3})?(?:bound|restricted|limited|constrained|confined|"
+        r"restrained)\s{1,3}by|free\s{1,3}(?:from|of)\s{1,3}(?:all\s{1,3}|any\s{1,3}|the\s{1,3}|your\s{1,3})?(?:\w{1,12}\s{1,3})?(?:rules|restrictions|"
+        r"limitations|confines|constraints|policies|guidelines|shackles|chains|filters)|broken?\s{1,3}free|can\s{1,3}do\s{1,3}anything|"
+        r"anything\s{1,3}(?:goes|is\s{1,3}allowed|is\s{1,3}permitted)|nothing\s{1,3}is\s{1,3}off[\s-]{1,3}limits|(?:break|breaks|breaking|bypass|"
+        r"bypasses|bypassing|violate|violates|violating)\s{1,3}(?:the\s{1,3}|all\s{1,3}|any\s{1,3})?(?:ai|openai'?s?|its|their|your|content|usage)"
+        r"\s{1,3}(?:rules|polic\w{1,3}|guidelines|restrictions|filters))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_regardless",
+        1,
+        r"\b(?:no\s{1,3}matter\s{1,3}(?:how|what|if)\s{1,3}(?:\w{1,15}\s{1,3}){0,2}(?:immoral|unethical|illegal|dangerous|harmful|offensive|"
+        r"inappropriate|explicit|wrong|evil|controversial)|regardless\s{1,3}of\s{1,3}(?:\w{1,15}\s{1,3}){0,3}(?:ethic\w{0,4}|moral\w{0,4}|"
+        r"legal\w{0,4}|laws?|rules|consequences|safety|implications|polic\w{1,3}|guidelines)|(?:disregards?|doesn'?t\s{1,3}care\s{1,3}about|"
+        r"does\s{1,3}not\s{1,3}care\s{1,3}about|don'?t\s{1,3}care\s{1,3}about)\s{1,3}(?:all\s{1,3}|any\s{1,3}|the\s{1,3})?(?:\w{1,15}\s{1,3})?"
+        r"(?:laws|ethics|morals|morality|legality|rules|policies|guidelines|safety|consequences)|without\s{1,3}(?:any\s{1,3})?(?:hesitation|"
+        r"question|remorse|refusal|objection|judge?ment))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_harm",
+        1,
+        r"\b(?:illegal|harmful|dangerous|offensive|explicit|nsfw|racist|sexist|violent|malicious|profanity|swear\w{0,4}|curse\s{1,3}words|"
+        r"slurs|malware|weapons?|bombs?|meth|drugs|lewd|vulgar|graphic\s{1,3}(?:violence|sex\w{0,3})|hate\s{1,3}speech|illegal\s{1,3}activities)\b",
     ),
     (
         "prompt_injection",
         "hint_refusal",
         1,
-        r"\b(?:never\s{1,3}(?:refuse|refuses|decline|break\s{1,3}character|say\s{1,3}no)|content\s{1,3}polic(?:y|ies)|"
-        r"as\s{1,3}an\s{1,3}ai\s{1,3}language|i'?m\s{1,3}sorry,?\s{1,3}but|cannot\s{1,3}comply|two\s{1,3}(?:different\s{1,3})?(?:responses|answers)|"
-        r"\[?(?:🔓|🔒)|illegal\s{1,3}(?:content|activities|information)|harmful\s{1,3}content|explicit\s{1,3}content)",
+        r"\b(?:content\s{1,3}polic(?:y|ies)|as\s{1,3}an\s{1,3}ai\s{1,3}language|i'?m\s{1,3}sorry,?\s{1,3}but|cannot\s{1,3}comply|"
+        r"(?:doesn'?t|does\s{1,3}not|can'?t|cannot)\s{1,3}(?:refuse|decline|say\s{1,3}no)|(?:always|will)\s{1,3}(?:comply|complies|obey|obeys|"
+        r"answer\s{1,3}(?:any|every|all))|(?:moral|ethical)\s{1,3}(?:disclaimers?|lectures?|warnings?|commentary|guidelines))",
     ),
+    (
+        "prompt_injection",
+        "hint_dual",
+        1,
+        r"\b(?:two|2|both|dual)\s{1,3}(?:different\s{1,3}|separate\s{1,3})?(?:responses|answers|replies|outputs|paragraphs|personalities|persons|"
+        r"entities|ais|personas)\b|\banswer\s{1,3}as\s{1,3}both\b|\[\s{0,3}(?:classic|jailbreak|jailbroken|normal|filtered|"
+        r"unfiltered|dan|gpt|chatgpt)\s{0,3}\]|\b(?:normal|classic|standard|filtered|censored)\s{1,3}(?:response|answer|output)\s{1,3}and\b",
+    ),
+    ("prompt_injection", "hint_lock", 1, "\U0001f513|\U0001f512"),  # the jailbroken / classic answer marks
     (
         "prompt_injection",
         "hint_persona",
         1,
         r"\b(?:dan|dude|stan|aim|apophis|omega|evil\s{1,3}confidant|mongo\s{1,3}tom)\s{0,3}[:\]]|\"(?:dan|dude|stan|aim)\"|"
-        r"\bprefix\b.{0,40}\b(?:response|answer|output)s?\b|\brespond\s{1,3}(?:only\s{1,3})?(?:as|in\s{1,3}character)\b|\bstay\s{1,3}in\s{1,3}character\b",
+        r"\bprefix\b.{0,40}\b(?:response|answer|output)s?\b|\brespond\s{1,3}(?:only\s{1,3})?(?:as|in\s{1,3}character)\b|\bstay\s{1,3}in\s{1,3}character\b|"
+        r"\b(?:break|breaking|broke)\s{1,3}character\b|\b(?:always|only)\s{1,3}(?:respond|reply|answer|speak|talk)\s{1,3}(?:as|like)\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_authority",
+        1,
+        r"\b(?:i\s{1,3}(?:am|'m)\s{1,3}(?:a|an|the|your)\s{1,3}(?:\w{1,15}\s{1,3}){0,2}(?:developer|admin|administrator|owner|creator|engineer|"
+        r"researcher|employee|programmer|operator|moderator|officer)|i\s{1,3}(?:have|got)\s{1,3}(?:root|admin|administrator|special|full|elevated|"
+        r"developer|sudo|god)\s{1,3}(?:access|clearance|privileges?|permissions?|rights)|(?:special|security|top-?secret)\s{1,3}clearance|"
+        r"(?:grant|give)s?\s{1,3}you\s{1,3}(?:full\s{1,3}|special\s{1,3})?(?:permission|authori[sz]ation|clearance)|authori[sz]ed\s{1,3}(?:this|the|an?|your)"
+        r"\s{1,3}(?:\w{1,12}\s{1,3})?(?:exception|request|override|action)|override\s{1,3}(?:password|code|key|token)|(?:sanctioned|authori[sz]ed|"
+        r"approved|official|verified)\s{1,3}(?:penetration\s{1,3}test|pentest|red\s{1,3}team|security\s{1,3}(?:test|audit)|law\s{1,3}enforcement)|"
+        r"i\s{1,3}work\s{1,3}(?:on|at|for|in)\s{1,3}(?:the\s{1,3})?(?:safety|trust|security|alignment|red)\s{1,3}team|(?:the\s{1,3})?user\s{1,3}has"
+        r"\s{1,3}(?:already\s{1,3})?(?:approved|authori[sz]ed|consented))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_obfuscation",
+        1,
+        r"\b(?:rot-?13|base-?64|hex-encoded|morse\s{1,3}code|reversed\s{1,3}text|backwards|leet-?speak|acrostic|anagram|caesar\s{1,3}cipher|"
+        r"url-encoded|zero-width|first\s{1,3}letter\s{1,3}of\s{1,3}each|fragments|(?:first|second)\s{1,3}half|(?:encoded|encrypted|obfuscated|"
+        r"scrambled|reversed)\s{1,3}(?:instructions?|commands?|payload|message|request|prompt))\b",
+    ),
+    (
+        "prompt_injection",
+        "hint_address",
+        1,
+        r"^\s{0,3}(?:(?:hi|hello|hey|dear|greetings|attention|ok|okay)\s{0,3},?\s{1,3})?(?:the\s{1,3})?(?:ai|assistant|ai\s{1,3}assistant|llm|model|"
+        r"chat\s{0,3}gpt|gpt|chatbot|bot|claude|bard|bing|copilot|clyde)\s{0,3}[:,!.]|@clyde\b",
     ),
 )
 
@@ -1035,6 +1455,17 @@ def _opens(gate: _Gate, tokens: frozenset[str], text: str) -> bool:
     return True
 
 
+def _needs_non_ascii(gate: _Gate) -> bool:
+    """True when every match of the gate's pattern holds a non-ASCII character: one of its
+    needs is only non-ASCII strings, or only branches that each need one."""
+    for words, parts, _hint, branches in gate:
+        if not words and parts and all(not part.isascii() for part in parts):
+            return True
+        if not words and not parts and branches and all(_needs_non_ascii(b) for b in branches):
+            return True
+    return False
+
+
 def _compile(family: str) -> tuple[_Rule, ...]:
     return tuple(
         (name, weight, re.compile(pattern, re.MULTILINE), _gate(pattern))
@@ -1103,12 +1534,78 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             ignora ignorez negeer zignoruj weigere instead immerse yourself refuse censorship disable
             deactivate policy policies ohne sin sans senza dimentica instru
             previous prior preceding stop halt agent directive filters moderation safety guardrails
-            future permanent obey remember system_prompt""".split()
+            future permanent obey remember system_prompt keine ninguna ningun sin tienes aucune nessuna alcuna
+            sem nenhuma olvida esque neue neuen nuevas nouvelles nuove novas muestra affiche montre mostra mostre
+            mostrami zeig zeige zeigen revela niegues rifiutar rifiutarti recuse verweigere lehne avertissement avviso
+            avvisi aviso warnung modo modalit entwicklermodus sviluppatore now act acting become behave impersonate
+            emulate personify assume adopt embody transform henceforth playing pretending responses answers personas
+            personalities entities ais maintenance void nullify rescind revoke supersede supersedes superseded
+            precedence verbatim delimiters above supposed allowed hiding treat memorize memorise persist retain
+            silently append inject embed hidden endpoint credentials history payload width encoded base64 rot13 morse
+            acrostic anagram reversed backwards leetspeak fragments filter catch unparaphrased trained training
+            exactly reproduce hedging lecture refusing declining omit apologize apologise decline moralize cannot
+            whiteboard photo image screenshot caption metadata qr barcode command precedes instructs authorizes
+            authorises directs compels obliges transcript""".split()
         ),
         (),
         True,
     ),
 }
+
+# words of ordinary requests (orders, profiles, messages) that some prompt-injection rules need
+# but that must not open the family on their own: those rules rely on their other words
+_TRAFFIC_WORDS = frozenset(
+    """name work store says like everything cancel model email mail need mode orders forward game translate
+    summarise summarize reply write give send add keep save show text message user users content start end first
+    full get see read run put place play story script movie turn take copy print output answer respond response
+    return input include including apply record profile notes memory access share shared post sent special
+    official second letter real true task request data role continue display repeat word words whole entire
+    initial care check flag notice catch detect confused follow know view remove lift drop skip begin ask tell
+    session exchange conversation matter count longer ones within inside between allowed given provided shown
+    perform carry place render attach insert embed upload""".split()
+)
+
+
+def _derived_gate(family: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """Characters, words and substrings that open ``family`` besides its hand-written gate: for
+    each rule, the rarest of its needs made only of uncommon words, rare characters or word
+    starts, so that a rule added to the family is not hidden by a gate written before it. A
+    rule with no such need (or the word starts of one) relies on the hand-written gate."""
+    chars: set[str] = set()
+    words: set[str] = set()
+    parts: set[str] = set()
+    for _name, _weight, _pattern, gate in _FAMILY_PATTERNS[family]:
+        if gate is None:
+            continue
+        options = []
+        for need in gate[1]:
+            quick = _quick(need)
+            if not quick or any(
+                t in _COMMON_WORDS or t in _TRAFFIC_WORDS or t in _COMMON_CHARS[:12] for t in quick
+            ):
+                continue
+            options.append(quick)
+        best = min(
+            options, key=lambda q: (sum(t.startswith(_PREFIX) for t in q), _commonness(q)), default=None
+        )
+        for token in best or ():
+            if token.startswith(_PREFIX):
+                continue  # a word start: too common to open a family on, the words of the need decide
+            if len(token) == 1 and not _is_word(token):
+                chars.add(token)
+            else:
+                words.add(token)
+    return frozenset(chars), frozenset(words), tuple(sorted(parts))
+
+
+_PI_GATE = _FAMILY_GATES["prompt_injection"]
+_PI_DERIVED = _derived_gate("prompt_injection")
+_FAMILY_GATES["prompt_injection"] = (
+    _PI_GATE[0] | _PI_DERIVED[0],
+    _PI_GATE[1] | _PI_DERIVED[1],
+    tuple(sorted(set(_PI_GATE[2]) | set(_PI_DERIVED[2]))),
+    _PI_GATE[3],
+)
 
 # A cheap first look at each value, derived from the family gates above: a value with none of
 # the gates' characters, words or substrings, and none of the marks of an encoding (%, &,
@@ -1130,7 +1627,9 @@ _SEPARATE = str.maketrans({c: " " for c in map(chr, range(128)) if not (c.isalnu
 _NOT_WORD = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if c.isalnum() or c in "_ "))
 # an apostrophe that is not inside a word (O'Brien, couldn't): it may open a SQL literal
 _LONE_QUOTE = re.compile(r"'(?![a-z])|'(?<![a-z]')")
-_PLAIN = re.compile(r"[\w.@:+,-]+")  # one token: no spaces, so no sentence
+# one ASCII token: no spaces, so no sentence (Chinese or Japanese sentences have no spaces
+# either: only ASCII tokens are skipped)
+_PLAIN = re.compile(r"[\w.@:+,-]+", re.ASCII)
 # Scripts of the non-Latin prompt-injection phrases (Cyrillic, Arabic, Devanagari, Japanese,
 # Chinese, Korean): text in them is searched for prompt injection whatever its words.
 _FOREIGN_SCRIPT = re.compile(
@@ -1292,11 +1791,19 @@ def redact(text: str) -> str:
     return text
 
 
+# hints that only name the topic (a model, "no restrictions", harmful content): without a hint
+# that gives the model an order or a role, they ask the AI and never block
+_TOPIC_HINTS = frozenset({"hint_model", "hint_unrestricted", "hint_unrestricted_foreign", "hint_harm"})
+
+
 def _family_score(matched: dict[str, int]) -> int:
     """The strongest rule, plus one when another rule of the family also fired; weak
-    "hint" rules count only together: n hints score n - 1."""
+    "hint" rules count only together: two or more hints score their number (at most 2 when
+    they only name the topic), one adds one to a strong rule."""
     strong = sorted((w for name, w in matched.items() if not name.startswith("hint_")), reverse=True)
     hints = sum(w for name, w in matched.items() if name.startswith("hint_"))
+    if hints > 2 and all(name in _TOPIC_HINTS for name in matched if name.startswith("hint_")):
+        hints = 2  # the topic named (prose about jailbreaks), no order given to the model: ask the AI
     score = strong[0] + (1 if len(strong) > 1 else 0) if strong and strong[0] > 0 else 0
     if hints >= 2 or (hints and score):
         score = max(score, hints, score + 1)
@@ -1424,10 +1931,13 @@ class _Index:
         self.first: dict[str, int] = {}
         self.second: dict[str, int] = {}
         self.always_first = self.always_second = 0
+        self.non_ascii = 0  # rules that cannot match ASCII text
         for family, rules in patterns.items():
             for name, weight, pattern, gate in rules:
                 bit = 1 << len(self.rules)
                 self.rules.append((family, name, weight, pattern, gate))
+                if gate is not None and _needs_non_ascii(gate[1]):
+                    self.non_ascii |= bit
                 self.bits[family, name] = bit
                 self.families[family] = self.families.get(family, 0) | bit
                 quick = gate[0] if gate is not None else ()
@@ -1485,6 +1995,8 @@ def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True
         first |= index.first.get(token, 0)
         second |= index.second.get(token, 0)
     candidates &= first & second
+    if ascii_only:
+        candidates &= ~index.non_ascii
     while candidates:
         bit = candidates & -candidates
         candidates ^= bit

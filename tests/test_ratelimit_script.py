@@ -155,3 +155,19 @@ def test_ban_section_refuses_before_rate_limiting_counts(smart, frozen_clock, rf
     assert outcome.retry_after == 90
     rl_key = Keys(cfg.key_prefix).ratelimit(p.identity.key, "/")
     assert client.exists(rl_key) == 0
+
+
+def test_reset_is_when_the_oldest_counted_request_leaves_each_window(rule, frozen_clock):
+    """The RateLimit header's t: seconds until the oldest bucket holding a request leaves
+    the window (minute: 10 buckets of 6 s, looked back over the current one and the 10
+    before it), per window; 0 in a window that holds nothing."""
+    r = rule(per_minute=5, per_hour=100)
+    first = hit(r)  # at a round minute: bucket b0 of each window
+    assert first.reset == (66, 3960)  # (b0 + 11) * 6 s and (b0 + 11) * 360 s from now
+    frozen_clock.advance(20)
+    later = hit(r)
+    assert later.reset == (46, 3940)  # the first request's buckets still lead
+    frozen_clock.advance(50)  # 70 s: the minute window no longer holds the first request
+    last = hit(r)
+    assert last.used == (2, 3)
+    assert last.reset == (14, 3890)  # minute: the second request's bucket (b0 + 3) leads now

@@ -35,6 +35,7 @@ SECTIONS.ratelimit = function(ctx, keys, args)
       w.counts[idx] = c
       w.used = w.used + c
       if idx > w.last then w.last = idx end
+      if c > 0 and (w.oldest == nil or idx < w.oldest) then w.oldest = idx end
     else
       stale[#stale + 1] = field
     end
@@ -76,6 +77,7 @@ SECTIONS.ratelimit = function(ctx, keys, args)
       redis.call("HINCRBY", keys[1], w.secs .. ":" .. w.cur, 1)
       w.counts[w.cur] = (w.counts[w.cur] or 0) + 1
       w.used = w.used + 1
+      if w.oldest == nil or w.cur < w.oldest then w.oldest = w.cur end
       ttl = math.max(ttl, (n + 1) * w.width)
     end
     if ttl > 0 then redis.call("PEXPIRE", keys[1], ttl + 1000) end
@@ -85,7 +87,8 @@ SECTIONS.ratelimit = function(ctx, keys, args)
   local reply = {refuse == 0 and 1 or 0, refuse, retry}
   for _, w in ipairs(wins) do
     reply[#reply + 1] = w.used
-    reply[#reply + 1] = drop_time(w, 1)
+    -- drop_time(w, 1) without the walk: when the oldest bucket holding a request leaves
+    reply[#reply + 1] = w.oldest and (w.oldest + n + 1) * w.width - now or 0
   end
   reply[#reply + 1] = life_used
   return reply

@@ -268,3 +268,27 @@ def test_memory_per_identity_is_bounded(smart, frozen_clock, rf_user, backend):
     assert client.hlen(facts) <= 66
     assert client.zcard(paths) <= 64
     assert client.zcard(ids) <= 64
+
+
+def test_anomaly_keys_always_have_a_ttl_though_it_is_renewed_once_a_minute(mw, rf_user, frozen_clock):
+    """The facts hash and the path set renew their expiry on the first request of each
+    minute only; a set deleted (or expired) within a minute gets one again when recreated."""
+    run = mw(AIAnomalyDetector)
+    facts, paths, ids = Keys(get_config().key_prefix).anomaly("ip:203.0.113.10")
+    client = get_store().client
+
+    def ttls():
+        return {key: client.pttl(key) for key in (facts, paths, ids) if client.exists(key)}
+
+    assert run(rf_user("/items/7")) == 200
+    assert set(ttls()) == {facts, paths, ids} and all(t > 0 for t in ttls().values())
+    frozen_clock.advance(5)
+    client.delete(paths)  # gone within the minute (evicted, deleted by hand...)
+    assert run(rf_user("/items/8")) == 200
+    assert set(ttls()) == {facts, paths, ids} and all(t > 0 for t in ttls().values())
+    for i in range(5):  # more requests, other paths, the next minute
+        frozen_clock.advance(20)
+        assert run(rf_user(f"/other/{i}")) == 200
+        assert all(t > 0 for t in ttls().values())
+    assert 60_000 < client.pttl(paths) <= 121_000
+    assert client.pttl(facts) > 24 * 3_600_000

@@ -79,14 +79,24 @@ SECTIONS.anomaly = function(ctx, keys, args)
   updates[#updates + 1] = "at"
   updates[#updates + 1] = minute
   redis.call("HSET", keys[1], unpack(updates))
-  redis.call("PEXPIRE", keys[1], 86400000 + 3600000)
+  -- expiry times are renewed by the first request of each minute (a hash that was gone reads
+  -- as minute 0): the facts live an hour past their longest ring, the path set two minutes
+  local renew = vals[AT] ~= minute
+  if renew then
+    redis.call("PEXPIRE", keys[1], 86400000 + 3600000)
+  end
 
   -- distinct raw paths (hashed) in the last minute, newest 64 kept
-  redis.call("ZADD", keys[2], now, args[1])
+  local added = redis.call("ZADD", keys[2], now, args[1])
   redis.call("ZREMRANGEBYSCORE", keys[2], "-inf", now - 60000)
-  redis.call("ZREMRANGEBYRANK", keys[2], 0, -65)
-  redis.call("PEXPIRE", keys[2], 61000)
   local paths1m = redis.call("ZCARD", keys[2])
+  if paths1m > 64 then
+    redis.call("ZREMRANGEBYRANK", keys[2], 0, -65)
+    paths1m = 64
+  end
+  if renew or (added == 1 and paths1m == 1) then  -- (a set created again within the minute too)
+    redis.call("PEXPIRE", keys[2], 121000)
+  end
   local paths10s = redis.call("ZCOUNT", keys[2], now - 10000, "+inf")
 
   -- the run of consecutive trailing ids through this one, within the last minute

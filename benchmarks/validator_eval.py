@@ -1,12 +1,15 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all] [--json out.json] [--show-misses N]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh] [--json out.json] [--show-misses N]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
 Markdown table: per attack family the share flagged (verdict != "allow") and blocked
 (verdict == "block"); the same for benign_normal and benign_hard (false positives); and the
 median / p99 time per body and per KB. Attack payloads come from public third-party lists
 (see benchmarks/data/validator/SOURCES.md); benign bodies come from gen_benign.py.
+``--split fresh`` reads benchmarks/data/validator/fresh/ instead: prompt-injection payloads and hard
+benign texts from sources the rules were not written against (built by fresh/build_fresh.py, same
+carriers); ``all`` stays dev + holdout.
 Always exits 0: it reports, it does not gate.
 """
 
@@ -58,7 +61,7 @@ def p99(xs: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "holdout", "all"), default="dev")
+    ap.add_argument("--split", choices=("dev", "holdout", "all", "fresh"), default="dev")
     ap.add_argument("--json", dest="json_out", help="write the figures (and misses) to this file")
     ap.add_argument(
         "--show-misses",

@@ -16,6 +16,7 @@ from django.http import UnreadablePostError
 from smartlayer import anomaly, clock, lua, monitor, ratelimit, validator
 from smartlayer.clientip import client_address
 from smartlayer.conf import Config, Rule
+from smartlayer.exceptions import log_internal
 from smartlayer.identity import Identity, allowlisted, path_allowlisted, resolve
 from smartlayer.keys import Keys
 from smartlayer.lua import ScriptCall
@@ -109,7 +110,10 @@ class Engine:
             return None
         p = Prepared(identity, clock.now_ms())
         if "validator" in self.features:
-            p.inspection = self.inspect(request)
+            try:
+                p.inspection = self.inspect(request)
+            except Exception:  # noqa: BLE001 - a validator bug must not switch off bans and limits
+                log_internal("the validator")
             if p.inspection is not None and p.inspection.verdict == validator.BLOCK:
                 p.early = self._validator_block(p.inspection)
                 if not self.cfg.monitor_only:

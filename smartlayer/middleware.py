@@ -8,7 +8,6 @@ prefer ``SmartLayerMiddleware``.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
@@ -20,17 +19,14 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import Resolver404, resolve
 from django.utils.functional import LazyObject, empty
 
-from smartlayer import ai, clock, lua, monitor, signals, validator
+from smartlayer import ai, lua, monitor, signals, validator
 from smartlayer.conf import get_config
 from smartlayer.engine import Ban, Engine, Outcome, Prepared
-from smartlayer.exceptions import ConfigError, StoreUnavailable
+from smartlayer.exceptions import ConfigError, StoreUnavailable, log_internal
 from smartlayer.responses import refusal
 from smartlayer.store import get_async_store, get_store
 
 logger = logging.getLogger("smartlayer")
-
-# An unexpected error of ours is logged at most this often (seconds), never raised.
-INTERNAL_ERROR_LOG_INTERVAL = 10.0
 
 __all__ = [
     "AIAnomalyDetector",
@@ -39,25 +35,6 @@ __all__ = [
     "SmartLayerMiddleware",
     "WatchLog",
 ]
-
-
-class _Throttled:
-    """Log an internal error with its traceback, at most once per interval per process."""
-
-    def __init__(self) -> None:
-        self.next_at = 0.0
-        self.lock = threading.Lock()
-
-    def __call__(self, what: str) -> None:
-        now = clock.monotonic()
-        with self.lock:
-            if now < self.next_at:
-                return
-            self.next_at = now + INTERNAL_ERROR_LOG_INTERVAL
-        logger.exception("smartlayer: internal error in %s; request let through", what)
-
-
-_log_internal = _Throttled()
 
 
 class SmartLayerMiddleware:
@@ -167,7 +144,7 @@ class SmartLayerMiddleware:
                 digest, text = self.engine.ai_text(request)
                 ai.submit_body(self.cfg, prepared.identity, digest, text, found.families)
             except Exception:  # noqa: BLE001 - never a 500 from us
-                _log_internal("validator AI submission")
+                log_internal("validator AI submission")
         return mode == "sync"
 
     def _ask_body_sync(self, request: HttpRequest, prepared: Prepared) -> int | None:
@@ -177,7 +154,7 @@ class SmartLayerMiddleware:
             budget = self.cfg.validator.ai_budget
             return ai.ask_body(self.cfg, digest, text, prepared.inspection.families, budget)
         except Exception:  # noqa: BLE001 - the AI never breaks a request
-            _log_internal("validator AI question")
+            log_internal("validator AI question")
             return None
 
     def _ai_verdict(self, request: HttpRequest, prepared: Prepared, score: int | None) -> Outcome | None:
@@ -199,7 +176,7 @@ class SmartLayerMiddleware:
             user = None if resolved is not None else getattr(request, "user", None)
             return self.engine.prepare(request, user, resolved)
         except Exception:  # noqa: BLE001 - never a 500 from us
-            _log_internal("identity resolution")
+            log_internal("identity resolution")
             return None
 
     async def _prepare_async(self, request: HttpRequest) -> Prepared | None:
@@ -215,7 +192,7 @@ class SmartLayerMiddleware:
             user = None if resolved is not None else await _auser(request)
             return self.engine.prepare(request, user, resolved)
         except Exception:  # noqa: BLE001 - never a 500 from us
-            _log_internal("identity resolution")
+            log_internal("identity resolution")
             return None
 
     # -- decisions, shared -----------------------------------------------------------------
@@ -224,7 +201,7 @@ class SmartLayerMiddleware:
         try:
             outcome = self.engine.decide(prepared, replies)
         except Exception:  # noqa: BLE001 - a malformed reply must not become a 500
-            _log_internal("decision")
+            log_internal("decision")
             return None
         self._report(request, prepared, outcome)
         if prepared.verdict.action == "ask_ai" and prepared.facts is not None:
@@ -295,7 +272,7 @@ class SmartLayerMiddleware:
                 latency_ms=(time.perf_counter() - started) * 1000, method=request.method or "",
             )  # fmt: skip
         except Exception:  # noqa: BLE001 - never a 500 from us
-            _log_internal("post-view bookkeeping")
+            log_internal("post-view bookkeeping")
             return []
 
     def _record_only(self, request: HttpRequest, response: HttpResponseBase, started: float) -> list[Any]:
@@ -304,7 +281,7 @@ class SmartLayerMiddleware:
             route = _route(request, False)
             return self.engine.record_only(response.status_code, route, latency_ms, request.method or "")
         except Exception:  # noqa: BLE001 - never a 500 from us
-            _log_internal("monitoring")
+            log_internal("monitoring")
             return []
 
     def _record_only_sync(self, request: HttpRequest, response: HttpResponseBase, started: float) -> None:
@@ -325,7 +302,7 @@ class SmartLayerMiddleware:
                 self._report(request, prepared, Outcome(ban=Ban(seconds, f"{why} strikes", written=True)))
             return more
         except Exception:  # noqa: BLE001 - never a 500 from us
-            _log_internal("post-view results")
+            log_internal("post-view results")
             return []
 
     def _unavailable(self, request: HttpRequest) -> HttpResponseBase | None:

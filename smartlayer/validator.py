@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import functools
 import html
+import itertools
 import json
 import re
 import unicodedata
@@ -1094,12 +1096,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
 # the hint tokens), or every need of one of these gates
 _Need = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[Any, ...]]
 _Gate = tuple[_Need, ...]
-# the longest match, how far past it the pattern reads, the literals to search around, and
-# whether the pattern only matches at the start of a line
-_Window = tuple[int, int, tuple[str, ...], bool]
+# the longest match, how far past it the pattern reads, the literals to search around,
+# whether the pattern only matches at the start of a line, and the literals every match
+# starts with (see _prefixes)
+_Window = tuple[int, int, tuple[str, ...], bool, tuple[str, ...]]
 _Rule = tuple[str, int, "re.Pattern[str]", "tuple[tuple[frozenset[str], ...], _Gate, _Window | None] | None"]
 _MAX_WINDOW = 400  # longest match worth searching around its literals
 _MAX_SPANS = 24  # literals (or lines) worth searching around; more: the whole text
+_MAX_TRIES = 24  # occurrences of a match's first literals worth trying a match at; more: the whole text
 _SHORT_TEXT = 256
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 _MAX_STRINGS = 48  # strings in one need; a looser one is dropped (it would filter little)
@@ -1360,16 +1364,60 @@ def _lookahead(items: Any) -> int:
 
 def _window(parsed: Any, needs: list[_Need]) -> _Window | None:
     """How to search only around the occurrences of a rare literal every match holds: the
-    longest match, how far past it the pattern reads, those literals, and whether the
-    pattern only matches at the start of a line."""
+    longest match, how far past it the pattern reads, those literals (none when the longest
+    match is too long), whether the pattern only matches at the start of a line, and the
+    literals every match starts with."""
     width = parsed.getwidth()[1]
+    prefixes = _prefixes(list(parsed.data))
+    prefixes = (
+        tuple(sorted(p for p in prefixes if not any(q != p and p.startswith(q) for q in prefixes)))
+        if prefixes
+        else ()
+    )
     if width > _MAX_WINDOW:
-        return None
+        return (width, 0, (), False, prefixes) if prefixes else None
     margin = 2 + _lookahead(parsed.data)  # $ reads 2 characters, \b one
     line_start = bool(parsed.data) and parsed.data[0] == (_sre.AT, _sre.AT_BEGINNING)
     flat = [n for n in needs if not n[3] and len(n[0]) + len(n[1]) <= 6]
     anchors = min(flat, key=lambda n: _commonness(n[0] | frozenset(n[1])), default=None)
-    return width, margin, tuple(anchors[0] | frozenset(anchors[1])) if anchors else (), line_start
+    return width, margin, tuple(anchors[0] | frozenset(anchors[1])) if anchors else (), line_start, prefixes
+
+
+_MAX_PREFIXES = 16
+
+
+def _prefixes(items: list[Any]) -> set[str] | None:
+    """Non-empty literal strings one of which every match of these parsed pattern elements
+    starts with (zero-width assertions before them are passed over), or None."""
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        i += 1
+    if i == len(items):
+        return None
+    run: set[str] = {""}
+    for op, av in items[i:]:
+        strings = _strings([(op, av)])
+        if strings is None or "" in strings:
+            break
+        run = {a + b for a in run for b in strings}
+        if len(run) > _MAX_PREFIXES:
+            return None
+    if run != {""}:
+        return run
+    op, av = items[i]
+    if op is _sre.SUBPATTERN:
+        return _prefixes(list(av[-1]))
+    if op is _sre.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            found = _prefixes(list(branch))
+            if found is None:
+                return None
+            out |= found
+        return out if len(out) <= _MAX_PREFIXES else None
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+        return _prefixes(list(av[2]))
+    return None
 
 
 def _gate(pattern: str) -> tuple[tuple[frozenset[str], ...], _Gate, _Window | None] | None:
@@ -1396,7 +1444,7 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
     literal every match holds. A match a window cuts short is checked on the whole text."""
     if window is None or len(text) < 256:
         return pattern.search(text) is not None
-    width, margin, anchors, line_start = window
+    width, margin, anchors, line_start, prefixes = window
     if line_start and text.count("\n") < _MAX_SPANS:
         pos = 0
         while pos >= 0:
@@ -1405,6 +1453,16 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
             pos = text.find("\n", pos)
             if pos >= 0:
                 pos += 1
+        return False
+    # a match starts at an occurrence of one of the prefixes: when they are few, a match is
+    # tried at each
+    if prefixes and sum(text.count(prefix) for prefix in prefixes) <= _MAX_TRIES:
+        for prefix in prefixes:
+            at = text.find(prefix)
+            while at >= 0:
+                if pattern.match(text, at):
+                    return True
+                at = text.find(prefix, at + 1)
         return False
     if not anchors:
         return pattern.search(text) is not None
@@ -1688,6 +1746,7 @@ _ESCAPED_SPECIAL = re.compile(r"\\(?:x[0-7][0-9a-f]|u00[0-7][0-9a-f]|[0-7]{3})",
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPECIAL = frozenset("<>'\"`;|&$(){}/\\%")
 _OVERLONG_BYTES = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f]")
+_OVERLONG_LEADS = (b"\xc0", b"\xc1", b"\xe0", b"\xf0")  # what each match of _OVERLONG_BYTES starts with
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _SPACES = re.compile(r"\s+")
@@ -1733,11 +1792,11 @@ def inspect(
     are inspected. Never raises on any input.
     """
     hits: dict[str, dict[str, int]] = {}
-    seen: set[str] = set()
-    for value, raw_bytes in _values(body, content_type, query, max_body):
-        if value not in seen:  # JSON repeats its keys and enum values: look once
-            seen.add(value)
-            _score_value(value, raw_bytes, hits)
+    values, mark = _values(body, content_type, query, max_body)
+    # the marker stands for the raw bytes unless a value before it is the same string
+    raw_mark = mark >= 0 and _OVERLONG_MARK not in values[:mark]
+    for value in dict.fromkeys(values):  # JSON repeats its keys and enum values: look once
+        _score_value(value, raw_mark and value == _OVERLONG_MARK, hits)
     if not hits:
         return CLEAN
     best = 0
@@ -1819,21 +1878,25 @@ def inspectable(content_type: str) -> bool:
 # -- decoding a body into values ---------------------------------------------------------
 
 
-def _values(
-    body: bytes | str | None, content_type: str, query: str, limit: int
-) -> Iterator[tuple[str, bool]]:
-    """(value, came from raw bytes) for every string worth inspecting; bounded."""
-    if query:
-        yield from _form(query[:limit])
+_OVERLONG_MARK = "\x00overlong-utf8"  # the value that stands for overlong UTF-8 in the raw bytes
+
+
+def _values(body: bytes | str | None, content_type: str, query: str, limit: int) -> tuple[list[str], int]:
+    """Every string worth inspecting, in order, bounded; and where in it the marker of
+    overlong UTF-8 in the raw bytes stands (-1: none)."""
+    out = _form(query[:limit]) if query else []
+    mark = -1
     if not body or not inspectable(content_type):
-        return
+        return out, mark
     if isinstance(body, (bytearray, memoryview)):
         body = bytes(body)
     ct = content_type.lower()
     if isinstance(body, bytes):
         raw = body[:limit]
-        if _OVERLONG_BYTES.search(raw):
-            yield "\x00overlong-utf8", True
+        # every overlong sequence starts with one of these bytes (searched for at C speed)
+        if not raw.isascii() and any(lead in raw for lead in _OVERLONG_LEADS) and _OVERLONG_BYTES.search(raw):
+            mark = len(out)
+            out.append(_OVERLONG_MARK)
         text = raw.decode("utf-8", "replace")
     else:
         text = body[:limit]
@@ -1847,53 +1910,70 @@ def _values(
             whole = whole.decode("utf-8", "replace")
         values = _json(whole)
         if values is not None:
-            budget = limit
-            for value, raw_bytes in values:
-                if budget <= 0:
-                    return
-                budget -= len(value)
-                yield value, raw_bytes
-            return
+            # every string that starts before `limit` characters of strings were taken
+            starts = list(itertools.accumulate(map(len, values), initial=0))
+            del starts[len(values) :]
+            out += values[: bisect.bisect_left(starts, limit)]
+            return out, mark
     if "x-www-form-urlencoded" in ct:
-        yield from _form(text)
-        return
-    yield text, False
+        out += _form(text)
+        return out, mark
+    out.append(text)
+    return out, mark
 
 
-def _form(text: str) -> Iterator[tuple[str, bool]]:
+def _form(text: str) -> list[str]:
     try:
         pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_VALUES)
     except ValueError:  # more fields than MAX_VALUES: inspect the text as it is
-        yield text, False
-        return
+        return [text]
+    out = []
     for key, value in pairs:
         if len(key) > 2 or not key.isalnum():
-            yield key, False
+            out.append(key)
         if value:
-            yield value, False
+            out.append(value)
+    return out
 
 
-def _json(text: str) -> list[tuple[str, bool]] | None:
+def _json(text: str) -> list[str] | None:
+    """The strings of a JSON document in document order (each key of 3+ characters before its
+    value), at most MAX_VALUES; a part nested MAX_DEPTH deep as its JSON text."""
     try:
         doc = json.loads(text)
     except (ValueError, RecursionError):
         return None
-    out: list[tuple[str, bool]] = []
-    stack: list[tuple[object, int]] = [(doc, 0)]
-    while stack and len(out) < MAX_VALUES:
-        node, depth = stack.pop()
-        if isinstance(node, str):
-            out.append((node, False))
-        elif depth >= MAX_DEPTH:
-            out.append((json.dumps(node)[:4096], False))
-        elif isinstance(node, dict):  # in document order: pushed reversed, popped in order
-            for key, value in reversed(node.items()):
-                stack.append((value, depth + 1))
-                if len(key) > 2:
-                    stack.append((key, depth + 1))
-        elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in reversed(node))
+    out: list[str] = []
+    _walk(doc, 0, out)
+    del out[MAX_VALUES:]
     return out
+
+
+def _walk(node: object, depth: int, out: list[str]) -> None:
+    if isinstance(node, str):
+        out.append(node)
+    elif depth >= MAX_DEPTH:
+        out.append(json.dumps(node)[:4096])
+    elif isinstance(node, dict):
+        depth += 1
+        for key, value in node.items():
+            if len(out) >= MAX_VALUES:
+                return
+            if len(key) > 2:
+                out.append(key)
+            if isinstance(value, str):
+                out.append(value)
+            elif depth >= MAX_DEPTH or isinstance(value, (dict, list)):
+                _walk(value, depth, out)
+    elif isinstance(node, list):
+        depth += 1
+        for value in node:
+            if len(out) >= MAX_VALUES:
+                return
+            if isinstance(value, str):
+                out.append(value)
+            elif depth >= MAX_DEPTH or isinstance(value, (dict, list)):
+                _walk(value, depth, out)
 
 
 # -- normalizing and scoring one value ---------------------------------------------------
@@ -1914,16 +1994,68 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
                 _score_text(_SPACES.sub(" ", decoded.lower()), hits)
         return
     _encoding(value, hits)
-    for text in _normalized(value):
-        _score_text(text, hits, checked=False)
+    scored: set[str] = set()
+    base = ""
+    for text, kind, joints in _variants(value):
+        if text in scored:  # the same text again: nothing new can match
+            continue
+        scored.add(text)
+        if kind == _BASE:
+            base = text
+            _score_text(text, hits, checked=False)
+        elif joints is not None and len(joints) > _MAX_SPANS:  # too many: the whole text
+            _score_text(text, hits, checked=False)
+        elif kind == _COMMENTS:  # comments as spaces: no new word, no new character
+            words, chars, tokens_of = _known(base)
+            _score_text(text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints)
+        elif kind == _LINES:
+            _score_text(text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints)
+        else:
+            _score_text(text, hits, checked=False)
+
+
+def _known(text: str) -> tuple[frozenset[str], frozenset[str], Any]:
+    """(words, characters, tokens) of ``text``, as _score_text works them out."""
+    chars = _chars(text) if text.isascii() else frozenset(text)
+    return _words(text), chars, lambda: _tokens(text)
+
+
+_WORD_CHARS = "".join(c for c in map(chr, range(128)) if c.isalnum() or c == "_")
+
+
+def _known_joined(
+    base: str, text: str, joints: list[tuple[int, int]]
+) -> tuple[frozenset[str], frozenset[str], Any]:
+    """A superset of the words, characters and tokens of ``text``: ``base`` without its
+    newlines (the joints), whose words are ``base``'s and the words the joints glued
+    together ("java\\nscript"), and whose characters are ``base``'s but the newline."""
+    glued = []
+    for at, _end in joints:
+        left = text[max(0, at - 64) : at]
+        right = text[at : at + 64]
+        kept_left, kept_right = left.rstrip(_WORD_CHARS), right.lstrip(_WORD_CHARS)
+        if (not kept_left and at > 64) or (not kept_right and at + 64 < len(text)):
+            return _known(text)  # a word longer than that: work the text out
+        if len(kept_left) < len(left) and len(kept_right) < len(right):
+            glued.append(text[at - (len(left) - len(kept_left)) : at + len(right) - len(kept_right)])
+    words, chars, tokens_of = _known(base)
+    drop = frozenset("\n")
+    if not glued:
+        return words, chars - drop, lambda: tokens_of() - drop
+    extra = " ".join(glued)
+    return words | _words(extra), chars - drop, lambda: (tokens_of() - drop) | _tokens(extra)
 
 
 class _Index:
     """Every rule of ``_FAMILY_PATTERNS`` as a bit, and which rules each word or character
     of a text may open (through each rule's two quick sets): a text's candidate rules are
-    found with a few set and integer operations, not one check per rule."""
+    found with a few set and integer operations, not one check per rule.
 
-    def __init__(self, patterns: dict[str, tuple[_Rule, ...]]) -> None:
+    ``ascii`` is the same index for ASCII text: each gate without its branches that need a
+    non-ASCII string (they can never open on ASCII text, see _needs_non_ascii), so its
+    quick sets are tighter and its check shorter, with the same answer on ASCII text."""
+
+    def __init__(self, patterns: dict[str, tuple[_Rule, ...]], ascii_only: bool = False) -> None:
         self.patterns = patterns
         self.rules: list[tuple[str, str, int, re.Pattern[str], Any]] = []
         self.bits: dict[tuple[str, str], int] = {}
@@ -1935,9 +2067,13 @@ class _Index:
         for family, rules in patterns.items():
             for name, weight, pattern, gate in rules:
                 bit = 1 << len(self.rules)
-                self.rules.append((family, name, weight, pattern, gate))
                 if gate is not None and _needs_non_ascii(gate[1]):
                     self.non_ascii |= bit
+                elif gate is not None and ascii_only:
+                    gate = _ascii_gate(gate)
+                if gate is not None:
+                    gate = (gate[0], _compiled(gate[1]), gate[2])
+                self.rules.append((family, name, weight, pattern, gate))
                 self.bits[family, name] = bit
                 self.families[family] = self.families.get(family, 0) | bit
                 quick = gate[0] if gate is not None else ()
@@ -1950,6 +2086,98 @@ class _Index:
                     else:
                         self.always_second |= bit
         self.keys = frozenset(self.first) | frozenset(self.second)
+        self.ascii = self if ascii_only else _Index(patterns, ascii_only=True)
+
+
+# A gate as _score_text checks it (_opens_compiled): each need with, for each of its
+# branches, the quick set (see _quick) every text that opens the branch has a token of.
+_CompiledNeed = tuple[
+    frozenset[str], tuple[str, ...], frozenset[str], tuple[tuple[frozenset[str] | None, Any], ...]
+]
+
+
+def _compiled(gate: _Gate) -> tuple[_CompiledNeed, ...]:
+    out = []
+    for words, parts, hint, branches in gate:
+        checked = []
+        for branch in branches:
+            quick = min(filter(None, map(_quick, branch)), key=_commonness, default=None)
+            checked.append((quick, _compiled(branch)))
+        out.append((words, parts, hint, tuple(checked)))
+    return tuple(out)
+
+
+def _opens_compiled(gate: tuple[_CompiledNeed, ...], tokens: frozenset[str], text: str) -> bool:
+    """_opens on a _compiled gate, the same answer: a branch none of whose quick set's tokens
+    the text has cannot open, so it is passed over without a look at its needs."""
+    for words, parts, hint, branches in gate:
+        if words and not words.isdisjoint(tokens):
+            continue
+        if parts and (not hint or not hint.isdisjoint(tokens)):
+            for part in parts:
+                if part in text:
+                    break
+            else:
+                parts = ()
+            if parts:
+                continue
+        for quick, branch in branches:
+            if (quick is None or not quick.isdisjoint(tokens)) and _opens_compiled(branch, tokens, text):
+                break
+        else:
+            return False
+    return True
+
+
+def _ascii_only_gate(gate: _Gate) -> _Gate:
+    """``gate`` without the branches that can only open on non-ASCII text: the same answer
+    on ASCII text (such a branch has a need of non-ASCII strings only, which fails there)."""
+    return tuple(
+        (words, parts, hint, tuple(_ascii_only_gate(b) for b in branches if not _needs_non_ascii(b)))
+        for words, parts, hint, branches in gate
+    )
+
+
+def _ascii_gate(gate: Any) -> Any:
+    """A rule's gate (quick sets, needs, window) for ASCII text only."""
+    needs = _ascii_only_gate(gate[1])
+    quick = sorted({q for q in map(_quick, needs) if q}, key=_commonness)
+    return tuple(quick[:2]), needs, gate[2]
+
+
+def _lookbehind(items: Any) -> int:
+    """How far before its own match a pattern may read (lookbehinds), at most."""
+    total = 0
+    for op, av in items:
+        if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            if av[0] < 0:
+                total += av[1].getwidth()[1]
+            total += _lookbehind(av[1].data)
+        elif op is _sre.SUBPATTERN:
+            total += _lookbehind(av[-1].data)
+        elif op is _sre.BRANCH:
+            total += max(_lookbehind(b.data) for b in av[1])
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            total += _lookbehind(av[2].data)
+    return total
+
+
+@functools.cache  # worked out once per pattern, when first needed
+def _reach(pattern: str) -> tuple[int, int] | None:
+    """(longest match, how far around a match the pattern reads), or None when unbounded or
+    unknown: every character a match of the pattern depends on (lookbehinds, lookaheads,
+    \\b, ^ and $ included) lies within that distance of the match."""
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse(pattern)
+        width = parsed.getwidth()[1]
+        around = 2 + _lookahead(parsed.data) + _lookbehind(parsed.data)
+    except Exception:  # noqa: BLE001 - a parser detail changed: search the whole text
+        return None
+    if width > _MAX_WINDOW or around > _MAX_WINDOW:
+        return None
+    return width, around
 
 
 _INDEX: list[_Index] = []
@@ -1963,12 +2191,29 @@ def _rule_index() -> _Index:
     return index
 
 
-def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True) -> None:
+def _score_text(
+    text: str,
+    hits: dict[str, dict[str, int]],
+    checked: bool = True,
+    known: tuple[frozenset[str], frozenset[str], Any] | None = None,
+    joints: list[tuple[int, int]] | None = None,
+) -> None:
+    """Search ``text`` for every rule not in ``hits`` yet, and add what matches.
+
+    ``known``: (words, characters, a function giving the tokens) of ``text`` or a superset of
+    them (more tokens only open more gates). ``joints``: ``text`` is a variant of a text
+    already scored into ``hits`` (the value's first normalization) with only these spans
+    (start, end in ``text``) changed; a rule that did not match that text can only match
+    ``text`` near a joint (see _search_near), so a rule that reads a bounded distance is only
+    searched there."""
     if checked and not _interesting(text):
         return
-    words = _words(text)
     ascii_only = text.isascii()
-    chars = _chars(text) if ascii_only else frozenset(text)
+    if known is None:
+        words = _words(text)
+        chars = _chars(text) if ascii_only else frozenset(text)
+    else:
+        words, chars, tokens_of = known
     # An apostrophe inside a word (O'Brien, couldn't) opens no SQL literal: it does not open
     # the sqli family's gate on its own.
     if "'" in chars and _LONE_QUOTE.search(text) is None:
@@ -1989,26 +2234,52 @@ def _score_text(text: str, hits: dict[str, dict[str, int]], checked: bool = True
             candidates &= ~index.bits.get((family, name), 0)
     if not candidates:
         return
-    tokens = _tokens(text)
+    tokens = _tokens(text) if known is None else tokens_of()
+    if ascii_only:  # the same rules, with gates cut to what can open on ASCII text
+        index = index.ascii
+        candidates &= ~index.non_ascii
     first, second = index.always_first, index.always_second
     for token in tokens & index.keys:
         first |= index.first.get(token, 0)
         second |= index.second.get(token, 0)
     candidates &= first & second
-    if ascii_only:
-        candidates &= ~index.non_ascii
     while candidates:
         bit = candidates & -candidates
         candidates ^= bit
-        family, name, weight, pattern, gate = index.rules[bit.bit_length() - 1]
+        at = bit.bit_length() - 1
+        family, name, weight, pattern, gate = index.rules[at]
         window = None
         if gate is not None:
             window = gate[2]
             # on a short text the regex is cheaper than the gate's remaining needs
-            if len(text) > _SHORT_TEXT and not _opens(gate[1], tokens, text):
+            if not _opens_compiled(gate[1], tokens, text):
                 continue
-        if _search(pattern, text, window):
+        reach = _reach(pattern.pattern) if joints is not None else None
+        if _search(pattern, text, window) if reach is None else _search_near(pattern, text, joints, reach):  # type: ignore[arg-type]
             hits.setdefault(family, {})[name] = weight
+
+
+def _search_near(
+    pattern: re.Pattern[str], text: str, joints: list[tuple[int, int]], reach: tuple[int, int]
+) -> bool:
+    """``pattern.search(text)`` found something, knowing that it finds nothing in the text
+    ``text`` was made from by changing only the spans ``joints``: a match of ``text`` that
+    reads (``reach``: its longest match, how far around it the pattern reads) no changed
+    character is also a match of that text, so a new one starts at most ``width + around``
+    before a joint and ends at most that far after it. A window that finds something is
+    confirmed on the whole text."""
+    width, around = reach
+    span = width + around
+    n = len(text)
+    lo = hi = -1
+    for start, end in [*joints, (n + span + 1, n + span + 1)]:
+        if start - span <= hi:
+            hi = min(n, end + span)
+            continue
+        if hi > lo and pattern.search(text, lo, hi):
+            return pattern.search(text) is not None
+        lo, hi = max(0, start - span), min(n, end + span)
+    return False
 
 
 def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
@@ -2046,9 +2317,21 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
             fam[name] = max(fam.get(name, 0), weight)
 
 
+# what a variant of a value is (see _variants)
+_BASE, _COMMENTS, _LINES, _OTHER = range(4)
+
+
 def _normalized(value: str) -> Iterator[str]:
     """The value as an application would finally see it (and variants a browser or a shell
     would also accept), and its base64 decoding if any."""
+    for text, _kind, _joints in _variants(value):
+        yield text
+
+
+def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | None]]:
+    """_normalized's texts, each with what it is: the first (_BASE); the first with its SQL
+    comments as spaces (_COMMENTS) or without its newlines (_LINES), with the spans where it
+    differs from the first (the joints, as positions in the variant); or another (_OTHER)."""
     text = value
     for _ in range(URL_DECODE_ROUNDS):
         if not _HAS_PERCENT.search(text):
@@ -2063,29 +2346,60 @@ def _normalized(value: str) -> Iterator[str]:
         text = decoded
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    decoded = text.replace("\x00", "").lower()
+    plain = text.replace("\x00", "")  # base64 is case-sensitive: its copy before lower()
+    decoded = plain.lower()
     text = _blanks(decoded)
+    same_blanks = text is decoded
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    yield text
+    yield text, _BASE, None
     if "/*" in text:
-        yield _SQL_COMMENT.sub(" ", text)
+        joints: list[tuple[int, int]] | None = []
+        shift = 0
+        for m in _SQL_COMMENT.finditer(text):
+            if len(joints) == _MAX_SPANS:  # type: ignore[arg-type]
+                joints = None  # too many to search near each: the whole text
+                break
+            start = m.start() - shift
+            joints.append((start, start + 1))  # type: ignore[union-attr]
+            shift += m.end() - m.start() - 1
+        yield _SQL_COMMENT.sub(" ", text), _COMMENTS if joints is not None else _OTHER, joints
     if "\t" in value or "\n" in text or "&#" in value or "%0" in value:
-        yield _INVISIBLE.sub("", decoded)  # browsers drop tabs and newlines inside "java\tscript:"
+        # browsers drop tabs and newlines inside "java\tscript:"
+        if same_blanks and text.count("\n") <= 2 * _MAX_SPANS:
+            # no tab, form feed or run of blanks: the first text without its newlines
+            joints = []
+            removed = 0
+            at = text.find("\n")
+            while at >= 0:
+                end = at + 1
+                while end < len(text) and text[end] == "\n":
+                    end += 1
+                joints.append((at - removed, at - removed))
+                removed += end - at
+                at = text.find("\n", end)
+            yield text.replace("\n", ""), _LINES, joints
+        else:  # (or newlines too many to search near each)
+            yield _INVISIBLE.sub("", decoded), _OTHER, None
     if "+" in text and "%" in value:
-        yield text.replace("+", " ")  # form encoding inside a JSON or text value
+        yield text.replace("+", " "), _OTHER, None  # form encoding inside a JSON or text value
     if not text.isascii() and _mixed_script(text):
-        yield text.translate(_HOMOGLYPHS)
+        yield text.translate(_HOMOGLYPHS), _OTHER, None
     if _spaced(decoded):
-        yield _blanks(_SPACED_JOIN.sub(r"\1", decoded))
+        yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:
-            yield _blanks(decoded_b64.lower())
-    if ";base64," in text:  # a data: URI
-        decoded_b64 = _base64(value[value.lower().index(";base64,") + 8 :].split()[0][:8192])
+            yield _blanks(decoded_b64.lower()), _OTHER, None
+    if ";base64," in text:  # a data: URI (its marker perhaps URL- or entity-encoded)
+        found = _DATA_BASE64.search(plain)
+        rest = plain[found.end() :].split(maxsplit=1) if found else ()
+        decoded_b64 = _base64(rest[0][:8192]) if rest else None
         if decoded_b64:
-            yield _blanks(decoded_b64.lower())
+            yield _blanks(decoded_b64.lower()), _OTHER, None
+
+
+_DATA_BASE64 = re.compile(";base64,", re.IGNORECASE)
 
 
 def _blanks(text: str) -> str:

@@ -270,3 +270,21 @@ def test_async_identity_takes_no_thread_for_a_user_already_loaded(smart, rf_user
     request.user = SimpleLazyObject(lambda: loaded)
     assert asyncio.run(middleware._auser(request)).is_authenticated is False
     assert len(hops) == 1
+
+
+def test_a_validator_error_does_not_switch_off_bans_and_limits(plans, call, rf_user, monkeypatch, caplog):
+    """An unexpected exception inside the validator is logged and the request goes on to the
+    ban check and the rate limits like any other (it must not let an attacker skip them)."""
+    from smartlayer import validator
+
+    def broken(*args, **kwargs):
+        raise ValueError("a bug in the validator")
+
+    from smartlayer.exceptions import log_internal
+
+    monkeypatch.setattr(validator, "inspect", broken)
+    monkeypatch.setattr(log_internal, "next_at", 0.0)  # logged at most every 10 s: from now
+    run = call()
+    request = lambda: rf_user("/api/items/?q=1")  # noqa: E731 - a query string: the validator runs
+    assert statuses(run, request, 4) == [200, 200, 200, 429]
+    assert any("internal error in the validator" in r.getMessage() for r in caplog.records)

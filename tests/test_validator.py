@@ -297,6 +297,116 @@ def test_gates_and_windows_never_hide_a_match_in_long_text():
                 assert validator._opens(gate[1], tokens, text), (name, text[:200])
 
 
+def _long_texts(seed: int, count: int) -> list[str]:
+    """Corpus bodies joined in various ways (newlines, SQL comments, tabs...), lower case."""
+    import random
+
+    rows = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        rows += [json.loads(line)["body"] for line in path.read_text().split("\n")[:200] if line]
+    rng = random.Random(seed)
+    joiners = [" ", "\n", "\n\n", " -- ", "; ", "", "/* x */", "\r\n", "\t", "java\nscript:", "'\n"]
+    return [
+        rng.choice(joiners).join(rng.choice(rows) for _ in range(rng.randint(1, 8))).lower()
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")
+def test_compiled_gates_answer_as_the_gates():
+    """The index's gates (cut to what can open on ASCII text, each branch behind its quick
+    set) open exactly when the rules' own gates do."""
+    index = validator._rule_index()
+    gates = [rule[3] for rules in validator._FAMILY_PATTERNS.values() for rule in rules]
+    for text in (
+        _long_texts(11, 120) + [t[:200] for t in _long_texts(12, 120)] + ["ignore все инструкции 忽略"]
+    ):
+        tokens = validator._tokens(text)
+        used = index.ascii if text.isascii() else index
+        for at, gate in enumerate(gates):
+            name = index.rules[at][1]
+            if gate is None or (text.isascii() and used.non_ascii >> at & 1):
+                continue
+            expected = validator._opens(gate[1], tokens, text)
+            assert validator._opens_compiled(used.rules[at][4][1], tokens, text) == expected, (
+                name,
+                text[:200],
+            )
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")
+def test_variants_scored_near_their_joints_find_what_a_full_search_finds():
+    """A value's variants that only drop newlines or SQL comments from its first text are
+    searched near the joints only, with tokens worked out from the first text: the rules
+    found are those of a full search of every variant."""
+    for value in _long_texts(13, 400):
+        fast: dict[str, dict[str, int]] = {}
+        full: dict[str, dict[str, int]] = {}
+        try:
+            validator._score_value(value, False, fast)
+        except ValueError:  # ";base64," decoded from an escape: _normalized raises as well
+            with pytest.raises(ValueError):
+                list(validator._normalized(value))
+            continue
+        if validator._interesting(value.lower()):
+            validator._encoding(value, full)
+            for text in validator._normalized(value):
+                validator._score_text(text, full, checked=False)
+        else:
+            validator._score_value(value, False, full)
+        assert fast == full, value[:200]
+
+
+def _json_reference(text: str) -> list[str] | None:
+    """The strings of a JSON document as the validator took them before (a stack walk)."""
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    out: list[str] = []
+    stack: list[tuple[object, int]] = [(doc, 0)]
+    while stack and len(out) < validator.MAX_VALUES:
+        node, depth = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+        elif depth >= validator.MAX_DEPTH:
+            out.append(json.dumps(node)[:4096])
+        elif isinstance(node, dict):
+            for key, value in reversed(node.items()):
+                stack.append((value, depth + 1))
+                if len(key) > 2:
+                    stack.append((key, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in reversed(node))
+    return out
+
+
+def test_json_strings_in_document_order_bounded():
+    deep: object = ["end", 7, None]
+    for i in range(40):
+        deep = {f"key{i}": deep, "n": i, "s": "v" * (i % 3)} if i % 2 else [deep, "x", {"ab": 1.5}]
+    docs = [
+        deep,
+        {"a": [{"name": f"n{i}", "tags": ["t", "uu", "vvv"], "k": i} for i in range(900)]},
+        ["x" * 50] * 2500,
+        "just a string",
+        [[[]], {}, True, None],
+    ]
+    for text in [*map(json.dumps, docs), '{"dup": 1, "dup": "later"}']:
+        assert validator._json(text) == _json_reference(text)
+        for limit in (1, 60, 4096, 16_384):
+            if len(text) > validator.JSON_PARSE_FACTOR * limit:
+                continue  # cut: not parsed as JSON
+            strings = _json_reference(text) or []
+            taken, budget = [], limit
+            for value in strings:
+                if budget <= 0:
+                    break
+                budget -= len(value)
+                taken.append(value)
+            assert validator._values(text, "application/json", "", limit) == (taken, -1)
+
+
 # -- redaction ----------------------------------------------------------------------------
 
 
@@ -576,3 +686,25 @@ def test_everyday_phrases_in_other_languages_are_not_blocked(text):
 def test_instruction_override_in_scripts_without_spaces_is_refused(text):
     """A Chinese or Japanese sentence has no spaces: it is not skipped as a one-word value."""
     assert inspect(as_json(text), "application/json").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"q=%3Bbase64,",
+        b";base64,",
+        b"x=data:text/html%3Bbase64,",
+        b"a=%3bBASE64,%20",
+        b'{"u": "data:;base64,"}',
+    ],
+)
+def test_an_encoded_or_empty_data_uri_marker_never_raises(body):
+    found = inspect(body, "application/x-www-form-urlencoded")
+    assert found.verdict in ("allow", "ask_ai", "block")
+    found = inspect(body, "application/json")
+    assert found.verdict in ("allow", "ask_ai", "block")
+
+
+def test_a_url_encoded_data_uri_is_decoded_and_inspected():
+    body = b"x=data:text/html%3bbase64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg%3D%3D"
+    assert inspect(body, "application/x-www-form-urlencoded").verdict == "block"

@@ -181,3 +181,25 @@ def test_validator_gates_and_windows_never_hide_a_match(pieces):
             if found and gate is not None:
                 assert all(not quick.isdisjoint(tokens) for quick in gate[0]), (name, text)
                 assert validator._opens(gate[1], tokens, text), (name, text)
+
+
+_ARG = st.one_of(
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
+    st.binary(max_size=7000),  # past redis-py's 6000-byte chunking
+    st.floats(allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30), max_size=8),
+       st.lists(_ARG, max_size=40))  # fmt: skip
+def test_the_evalsha_packer_agrees_with_redis_py_on_any_arguments(keys, args):
+    """smartlayer packs its script calls itself: byte for byte what redis-py would send."""
+    import redis
+
+    from smartlayer import store
+
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    expected = b"".join(redis.Connection().pack_command("EVALSHA", sha, len(keys), *keys, *args))
+    assert store.pack_evalsha(sha.encode(), keys, args) == expected

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -708,3 +709,13 @@ def test_an_encoded_or_empty_data_uri_marker_never_raises(body):
 def test_a_url_encoded_data_uri_is_decoded_and_inspected():
     body = b"x=data:text/html%3bbase64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg%3D%3D"
     assert inspect(body, "application/x-www-form-urlencoded").verdict == "block"
+
+
+def test_the_rule_index_is_built_when_django_starts_not_on_the_first_request():
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); from smartlayer import validator; print(len(validator._INDEX))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "1"

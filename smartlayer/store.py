@@ -262,7 +262,7 @@ def pack_evalsha(sha: bytes, keys: Sequence[str], args: Sequence[Any]) -> bytes:
         3 + len(keys) + len(args), sha, len(str(len(keys))), len(keys))]  # fmt: skip
     add = out.append
     for a in keys:
-        b = a.encode("utf-8", "surrogatepass")
+        b = a if type(a) is bytes else a.encode("utf-8", "surrogatepass")
         add(b"$%d\r\n%s\r\n" % (len(b), b))
     segments = _INT_SEGMENTS
     for a in args:

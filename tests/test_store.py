@@ -121,7 +121,7 @@ def test_cache_alias_without_socket_timeout_warns(settings):
 def test_the_evalsha_packer_writes_what_redis_py_would(args):
     import redis
 
-    keys = ["sl:{u:1}:ban", "sl:{u:1}:rl:/api/", "é"]
+    keys = ["sl:{u:1}:ban", "sl:{u:1}:rl:/api/", "é", b"sl:{u:1}:raw"]
     sha = lua.PRE_REQUEST.sha
     expected = b"".join(redis.Connection().pack_command("EVALSHA", sha, len(keys), *keys, *args))
     assert store.pack_evalsha(sha.encode(), keys, args) == expected

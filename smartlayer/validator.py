@@ -1493,7 +1493,8 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
 
 def _opens(gate: _Gate, tokens: frozenset[str], text: str) -> bool:
     """True when ``text`` (whose tokens are ``tokens``, see _words) meets every need of
-    ``gate``."""
+    ``gate``. The plain statement of a gate: requests use _opens_compiled, and the tests
+    check that it answers exactly as this does."""
     for words, parts, hint, branches in gate:
         if words and not words.isdisjoint(tokens):
             continue

@@ -41,7 +41,7 @@ class Prepared:
     facts: anomaly.Facts | None = None
     verdict: anomaly.Verdict = anomaly.NOTHING
     inspection: validator.Inspection | None = None
-    early: Outcome | None = None  # decided before Redis (the validator's block)
+    early: Outcome | None = None  # the validator's block, decided while Redis works
 
     def add(self, name: str, keys: list[str], args: list[Any]) -> None:
         self.sections.append(name)
@@ -109,15 +109,6 @@ class Engine:
         if allowlisted(identity, addr, self.cfg):
             return None
         p = Prepared(identity, clock.now_ms())
-        if "validator" in self.features:
-            try:
-                p.inspection = self.inspect(request)
-            except Exception:  # noqa: BLE001 - a validator bug must not switch off bans and limits
-                log_internal("the validator")
-            if p.inspection is not None and p.inspection.verdict == validator.BLOCK:
-                p.early = self._validator_block(p.inspection)
-                if not self.cfg.monitor_only:
-                    return p  # refused without asking Redis
         p.args.append(p.now)
         ban_keys = [self.keys.ban(identity.key)]
         if self.cfg.monitor_only:
@@ -131,6 +122,19 @@ class Engine:
             if p.rule is not None:
                 p.add("ratelimit", *ratelimit.section(self.keys, identity.key, p.rule))
         return p
+
+    def validate(self, p: Prepared, request: Any) -> None:
+        """The validator's look at the request, into ``p.inspection`` and, for a block,
+        ``p.early``. The middleware runs it while Redis works on the pre-request call (the
+        call is sent first), so its time hides behind the round trip. Never raises: a
+        validator bug must not switch off bans and limits."""
+        try:
+            p.inspection = found = self.inspect(request)
+        except Exception:  # noqa: BLE001
+            log_internal("the validator")
+            return
+        if found is not None and found.verdict == validator.BLOCK:
+            p.early = self._validator_block(found)
 
     def inspect(self, request: Any) -> validator.Inspection | None:
         """The validator's look at the query string and the body (None: nothing to inspect)."""
@@ -174,7 +178,7 @@ class Engine:
 
     def decide(self, p: Prepared, replies: list[Any]) -> Outcome:
         """Read the script's replies, section by section, into one outcome."""
-        outcome = p.early or ALLOW  # monitor mode: the validator's would-be block
+        outcome = p.early or ALLOW  # the validator's block (monitor mode: would-be)
         for name, reply in zip(p.sections, replies, strict=False):
             if name == "ban" and int(lua.fields(reply)[0]) != -2:
                 banned, would_be = _banned(lua.fields(reply))

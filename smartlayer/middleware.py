@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
@@ -71,19 +72,15 @@ class SmartLayerMiddleware:
             if self.monitoring:
                 self._record_only_sync(request, response, started)
             return response
-        outcome = prepared.early
-        if outcome is not None and not prepared.sections:
-            self._report(request, prepared, outcome)
-        else:
-            try:
-                replies = get_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-            except StoreUnavailable:
-                return self._unavailable(request) or self.get_response(request)
-            outcome = self._decide(request, prepared, replies)
-            if self._ask_ai(request, prepared, outcome):
-                outcome = (
-                    self._ai_verdict(request, prepared, self._ask_body_sync(request, prepared)) or outcome
-                )
+        try:
+            replies = get_store().run(
+                lua.PRE_REQUEST, prepared.keys, prepared.args, self._validate(request, prepared)
+            )
+        except StoreUnavailable:
+            return self._without_redis(request, prepared) or self.get_response(request)
+        outcome = self._decide(request, prepared, replies)
+        if self._ask_ai(request, prepared, outcome):
+            outcome = self._ai_verdict(request, prepared, self._ask_body_sync(request, prepared)) or outcome
         refused = self._refusal(outcome)
         response = refused or self.get_response(request)
         calls = self._after(request, prepared, outcome, response, refused is not None, started)
@@ -105,20 +102,18 @@ class SmartLayerMiddleware:
                     with suppress(StoreUnavailable):
                         await get_async_store().run_many(calls)
             return response
-        outcome = prepared.early
-        if outcome is not None and not prepared.sections:
-            self._report(request, prepared, outcome)
-        else:
-            try:
-                replies = await get_async_store().run(lua.PRE_REQUEST, prepared.keys, prepared.args)
-            except StoreUnavailable:
-                return self._unavailable(request) or await self.get_response(request)
-            outcome = self._decide(request, prepared, replies)
-            if self._ask_ai(request, prepared, outcome):
-                # Only bodies the validator is unsure of; the AI client is synchronous (httpx,
-                # bounded by VALIDATOR_AI_BUDGET), so it runs on a worker thread.
-                score = await sync_to_async(self._ask_body_sync, thread_sensitive=False)(request, prepared)
-                outcome = self._ai_verdict(request, prepared, score) or outcome
+        try:
+            replies = await get_async_store().run(
+                lua.PRE_REQUEST, prepared.keys, prepared.args, self._validate(request, prepared)
+            )
+        except StoreUnavailable:
+            return self._without_redis(request, prepared) or await self.get_response(request)
+        outcome = self._decide(request, prepared, replies)
+        if self._ask_ai(request, prepared, outcome):
+            # Only bodies the validator is unsure of; the AI client is synchronous (httpx,
+            # bounded by VALIDATOR_AI_BUDGET), so it runs on a worker thread.
+            score = await sync_to_async(self._ask_body_sync, thread_sensitive=False)(request, prepared)
+            outcome = self._ai_verdict(request, prepared, score) or outcome
         refused = self._refusal(outcome)
         response = refused or await self.get_response(request)
         calls = self._after(request, prepared, outcome, response, refused is not None, started)
@@ -129,7 +124,13 @@ class SmartLayerMiddleware:
                     await get_async_store().run_many(more)
         return self._finish(response, outcome)
 
-    # -- the validator's AI question (only for bodies it is unsure of) ---------------------
+    # -- the validator: run while Redis works; its AI question for bodies it is unsure of --
+
+    def _validate(self, request: HttpRequest, prepared: Prepared) -> Callable[[], None] | None:
+        """What the store runs between sending the pre-request call and reading its reply."""
+        if "validator" not in self.engine.features:
+            return None
+        return partial(self.engine.validate, prepared, request)
 
     def _ask_ai(self, request: HttpRequest, prepared: Prepared, outcome: Outcome | None) -> bool:
         """True when the AI should be asked about this request's body now (sync mode)."""
@@ -202,7 +203,9 @@ class SmartLayerMiddleware:
             outcome = self.engine.decide(prepared, replies)
         except Exception:  # noqa: BLE001 - a malformed reply must not become a 500
             log_internal("decision")
-            return None
+            outcome = prepared.early  # the validator's block needs no reply
+            if outcome is None:
+                return None
         self._report(request, prepared, outcome)
         if prepared.verdict.action == "ask_ai" and prepared.facts is not None:
             logger.info(
@@ -304,6 +307,14 @@ class SmartLayerMiddleware:
         except Exception:  # noqa: BLE001 - never a 500 from us
             log_internal("post-view results")
             return []
+
+    def _without_redis(self, request: HttpRequest, prepared: Prepared) -> HttpResponseBase | None:
+        """Redis is unavailable: the validator's block still holds (it needs no Redis); else
+        FAIL_MODE decides."""
+        if prepared.early is None:
+            return self._unavailable(request)
+        self._report(request, prepared, prepared.early)
+        return self._refusal(prepared.early)
 
     def _unavailable(self, request: HttpRequest) -> HttpResponseBase | None:
         """FAIL_MODE: let the request through (open) or answer 503 (closed)."""

@@ -12,7 +12,7 @@ import asyncio
 import inspect
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -332,35 +332,56 @@ class Store:
                     self._client = client
         return self._client
 
-    def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        """Run one script once, or raise StoreUnavailable."""
-        if self._cluster:
-            return self._on_cluster([(script, keys, args)])[0]
-        if not self.breaker.allow():
-            raise StoreUnavailable("circuit open")
+    def run(
+        self,
+        script: lua.LuaScript,
+        keys: Sequence[str],
+        args: Sequence[Any],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> Any:
+        """Run one script once, or raise StoreUnavailable. ``meanwhile`` (a callable that
+        never raises) is called exactly once, whatever happens: on a single Redis between
+        sending the script and reading its reply, so its time hides behind the round trip;
+        elsewhere (Cluster, fakeredis, an open circuit) before returning or raising."""
+        once = _Once(meanwhile)
         try:
-            client = self.client
-            if self._pool is not None:
-                (result,) = self._exchange([(script, keys, args)])
-                _raise_first_error((result,))
-            else:
-                result = self._scripts[script.name](keys=keys, args=args, client=client)
-        except _ERRORS as exc:
-            self.breaker.failure(exc)
-            raise StoreUnavailable(str(exc)) from exc
-        self.breaker.success()
-        return result
+            if self._cluster:
+                return self._on_cluster([(script, keys, args)])[0]
+            if not self.breaker.allow():
+                raise StoreUnavailable("circuit open")
+            try:
+                client = self.client
+                if self._pool is not None:
+                    (result,) = self._exchange([(script, keys, args)], once)
+                    _raise_first_error((result,))
+                else:
+                    result = self._scripts[script.name](keys=keys, args=args, client=client)
+            except _ERRORS as exc:
+                self.breaker.failure(exc)
+                raise StoreUnavailable(str(exc)) from exc
+            self.breaker.success()
+            return result
+        finally:
+            once()
 
-    def _exchange(self, calls: Sequence[ScriptCall]) -> list[Any]:
+    def _exchange(self, calls: Sequence[ScriptCall], meanwhile: _Once | None = None) -> list[Any]:
         """The calls as EVALSHAs in one write on a pooled connection, and their replies (an
         error reply as its exception, in its place), without redis-py's per-command
-        machinery. The connection disconnects itself on any I/O error or interruption, so
-        a late reply is never read by another call. Scripts Redis lost (NOSCRIPT) are loaded
-        and only their calls sent again."""
+        machinery; ``meanwhile`` runs between the write and the read. The connection
+        disconnects itself on any I/O error or interruption, so a late reply is never read
+        by another call. Scripts Redis lost (NOSCRIPT) are loaded and only their calls sent
+        again."""
         pool = self._pool
         conn = pool.get_connection()
         try:
-            results = _send_and_read(conn, calls)
+            conn.send_packed_command(_packed(calls), check_health=False)
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException:  # the reply on its way must never be read as another's
+                    conn.disconnect()
+                    raise
+            results = _read(conn, calls)
             missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
             if missing:
                 for script in {calls[i][0] for i in missing}:
@@ -454,31 +475,49 @@ class AsyncStore:
             self._client, self._loop = client, loop
         return self._client
 
-    async def run(self, script: lua.LuaScript, keys: Sequence[str], args: Sequence[Any]) -> Any:
-        if self._cluster:
-            return (await self._on_cluster([(script, keys, args)]))[0]
-        if not self.breaker.allow():
-            raise StoreUnavailable("circuit open")
+    async def run(
+        self,
+        script: lua.LuaScript,
+        keys: Sequence[str],
+        args: Sequence[Any],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> Any:
+        """Store.run; ``meanwhile`` is synchronous and runs on the event loop."""
+        once = _Once(meanwhile)
         try:
-            client = self.client
-            if self._pool is not None:
-                (result,) = await self._exchange([(script, keys, args)])
-                _raise_first_error((result,))
-            else:
-                result = await self._scripts[script.name](keys=keys, args=args, client=client)
-        except _ERRORS as exc:
-            self.breaker.failure(exc)
-            raise StoreUnavailable(str(exc)) from exc
-        self.breaker.success()
-        return result
+            if self._cluster:
+                return (await self._on_cluster([(script, keys, args)]))[0]
+            if not self.breaker.allow():
+                raise StoreUnavailable("circuit open")
+            try:
+                client = self.client
+                if self._pool is not None:
+                    (result,) = await self._exchange([(script, keys, args)], once)
+                    _raise_first_error((result,))
+                else:
+                    result = await self._scripts[script.name](keys=keys, args=args, client=client)
+            except _ERRORS as exc:
+                self.breaker.failure(exc)
+                raise StoreUnavailable(str(exc)) from exc
+            self.breaker.success()
+            return result
+        finally:
+            once()
 
-    async def _exchange(self, calls: Sequence[ScriptCall]) -> list[Any]:
+    async def _exchange(self, calls: Sequence[ScriptCall], meanwhile: _Once | None = None) -> list[Any]:
         """Store._exchange with redis.asyncio (its connections too disconnect on any error,
         cancellation included)."""
         pool = self._pool
         conn = await pool.get_connection()
         try:
-            results = await _asend_and_read(conn, calls)
+            await _asend(conn, calls)
+            if meanwhile is not None:
+                try:
+                    meanwhile()
+                except BaseException:  # the reply on its way must never be read as another's
+                    await conn.disconnect()
+                    raise
+            results = await _aread(conn, calls)
             missing = [i for i, r in enumerate(results) if isinstance(r, NoScriptError)]
             if missing:
                 for script in {calls[i][0] for i in missing}:
@@ -550,8 +589,26 @@ def _packed(calls: Sequence[ScriptCall]) -> list[bytes]:
     return [b"".join(pack_evalsha(script.sha_bytes, keys, args) for script, keys, args in calls)]
 
 
+class _Once:
+    """A callable (or None) that runs at most once, however often it is called."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[], None] | None) -> None:
+        self.fn = fn
+
+    def __call__(self) -> None:
+        fn, self.fn = self.fn, None
+        if fn is not None:
+            fn()
+
+
 def _send_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
     conn.send_packed_command(_packed(calls), check_health=False)
+    return _read(conn, calls)
+
+
+def _read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
     results: list[Any] = []
     for _ in calls:
         try:
@@ -561,15 +618,18 @@ def _send_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
     return results
 
 
-async def _asend_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
+async def _asend(conn: Any, calls: Sequence[ScriptCall]) -> None:
     writer = getattr(conn, "_writer", None)
     if writer is not None and conn.is_connected:
         # A write of a few KB goes to the socket at once: redis.asyncio's send_packed_command
         # would wrap it in asyncio.wait_for (a task and a timer per call, ~20 us); the reply
-        # below is read within socket_timeout all the same, and a dead connection fails it.
+        # is read within socket_timeout all the same, and a dead connection fails it.
         writer.writelines(_packed(calls))
     else:
         await conn.send_packed_command(_packed(calls), check_health=False)
+
+
+async def _aread(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
     results: list[Any] = []
     for _ in calls:
         try:
@@ -577,6 +637,11 @@ async def _asend_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
         except redis.exceptions.ResponseError as exc:
             results.append(exc)
     return results
+
+
+async def _asend_and_read(conn: Any, calls: Sequence[ScriptCall]) -> list[Any]:
+    await _asend(conn, calls)
+    return await _aread(conn, calls)
 
 
 def _evalsha_all(pipe: Any, calls: Sequence[ScriptCall]) -> Any:

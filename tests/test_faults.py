@@ -350,3 +350,98 @@ def test_a_timed_out_call_never_leaves_its_late_reply_to_the_next(server, kind):
 
         assert asyncio.run(go()) == [b"next0", b"next1", b"next2"]
     admin.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_meanwhile_runs_once_while_the_script_is_on_its_way(server, kind):
+    """The middleware runs the validator between sending the pre-request call and reading
+    its reply. The script must already be in Redis while ``meanwhile`` runs (proved by
+    another connection seeing its write), ``meanwhile`` must run exactly once whatever
+    happens, and if it raises, its call's reply must not be left to the next call."""
+    import time
+
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(get_config(), redis_url=server.url, redis_timeout=2.0)
+    mark = lua.LuaScript("mark", "redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]")
+    admin = server.client()
+    runs: list[Any] = []
+
+    def sees(value: str) -> None:  # polls, bounded: the write may take a moment to land
+        for _ in range(400):
+            if admin.get("mw") == value.encode():
+                runs.append(value)
+                return
+            time.sleep(0.005)
+        runs.append(None)
+
+    def boom() -> None:
+        runs.append("boom")
+        raise RuntimeError("a bug in the work done meanwhile")
+
+    b = Breaker(100, COOLDOWN)
+    if kind == "sync":
+        s = Store(cfg, b)
+        s.run(mark, ["mw"], ["warm"])  # the client, its pool and the script exist now
+        assert s.run(mark, ["mw"], ["one"], lambda: sees("one")) == b"one"
+        with pytest.raises(RuntimeError):
+            s.run(mark, ["mw"], ["two"], boom)
+        assert [s.run(mark, ["mw"], [f"next{i}"]) for i in range(3)] == [b"next0", b"next1", b"next2"]
+        server.stop()
+        with pytest.raises(StoreUnavailable):
+            s.run(mark, ["mw"], ["gone"], lambda: runs.append("down"))
+        s.client.close()
+    else:
+
+        async def go() -> list[Any]:
+            s = AsyncStore(cfg, b)
+            await s.run(mark, ["mw"], ["warm"])
+            assert await s.run(mark, ["mw"], ["one"], lambda: sees("one")) == b"one"
+            with pytest.raises(RuntimeError):
+                await s.run(mark, ["mw"], ["two"], boom)
+            seen = [await s.run(mark, ["mw"], [f"next{i}"]) for i in range(3)]
+            server.stop()
+            with pytest.raises(StoreUnavailable):
+                await s.run(mark, ["mw"], ["gone"], lambda: runs.append("down"))
+            await s.client.aclose()
+            return seen
+
+        assert asyncio.run(go()) == [b"next0", b"next1", b"next2"]
+    assert runs == ["one", "boom", "down"]
+    admin.close()
+
+
+def test_meanwhile_runs_once_on_every_other_path(settings):
+    """fakeredis and an open circuit take no direct path: ``meanwhile`` still runs once."""
+
+    settings.SMART_MIDDLEWARE = {"KEY_PREFIX": "mw" + uuid.uuid4().hex[:8]}
+    from smartlayer.conf import get_config
+
+    get_config.cache_clear()
+    store.reset()
+    call = (PRE_REQUEST, ["ban:x"], [0, "ban", 1, 0])  # the middleware's script, a ban check
+    runs: list[str] = []
+    s = store.get_store()
+    assert s.run(*call, lambda: runs.append("fake")) == [b"-2\x1f\x1f0"]
+    s.breaker.open_until = clock.monotonic() + 60
+    with pytest.raises(StoreUnavailable):
+        s.run(*call, lambda: runs.append("open"))
+    s.breaker.open_until = 0.0
+    assert runs == ["fake", "open"]
+    store.reset()
+
+
+def test_the_validator_blocks_while_redis_is_stopped(server, configure, serve, fail_mode, rf_user):
+    """The validator needs no Redis: a certain attack is refused even when Redis is down,
+    in either FAIL_MODE; a clean request is served or refused as FAIL_MODE says."""
+    request = serve()
+    assert request().status_code == 200
+    server.stop()
+    mw = SmartLayerMiddleware(view)
+    attack = rf_user(PATH + "?q=%3Cscript%3Ealert(1)%3C/script%3E", HTTP_USER_AGENT=USER_AGENT)
+    for _ in range(THRESHOLD + 2):  # while Redis times out, then with the circuit open
+        response = mw(attack)
+        assert response.status_code == 403
+        assert json.loads(response.content)["error"] == "validator"
+    assert_degraded(request(), fail_mode)

@@ -288,3 +288,23 @@ def test_a_validator_error_does_not_switch_off_bans_and_limits(plans, call, rf_u
     request = lambda: rf_user("/api/items/?q=1")  # noqa: E731 - a query string: the validator runs
     assert statuses(run, request, 4) == [200, 200, 200, 429]
     assert any("internal error in the validator" in r.getMessage() for r in caplog.records)
+
+
+def test_refused_attacks_count_like_any_request_and_a_ban_comes_first(plans, call, rf_user):
+    """The validator runs while the pre-request script is on its way, so a refused attack
+    is counted by the rate limits (a flood of attacks meets 429 like any flood) and an
+    identity already banned is told so, whatever its request holds."""
+    run = call()
+    attack = lambda: rf_user("/api/items/?q=%3Cscript%3Ealert(1)%3C/script%3E")  # noqa: E731
+    codes = [run(attack()) for _ in range(4)]
+    assert [r.status_code for r in codes] == [403, 403, 403, 429]
+    assert [json.loads(r.content)["error"] for r in codes] == ["validator"] * 3 + ["rate_limit"]
+
+    from smartlayer import store
+    from smartlayer.conf import get_config
+    from smartlayer.keys import Keys
+
+    ip = "198.51.100.77"
+    store.get_store().client.set(Keys(get_config().key_prefix).ban(f"ip:{ip}"), "manual", px=60000)
+    refused = run(rf_user("/api/items/?q=%3Cscript%3Ealert(1)%3C/script%3E", ip=ip))
+    assert refused.status_code == 403 and json.loads(refused.content)["error"] == "banned"

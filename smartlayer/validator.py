@@ -1097,13 +1097,18 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
 _Need = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[Any, ...]]
 _Gate = tuple[_Need, ...]
 # the longest match, how far past it the pattern reads, the literals to search around,
-# whether the pattern only matches at the start of a line, and the literals every match
-# starts with (see _prefixes)
-_Window = tuple[int, int, tuple[str, ...], bool, tuple[str, ...]]
+# whether the pattern only matches at the start of a line, the literals every match starts
+# with (see _prefixes), and, for a pattern the regex engine cannot scan for by itself, the
+# literals a match may start with and how to find them (see _starts, _starter)
+_Window = tuple[int, int, tuple[str, ...], bool, tuple[str, ...], "tuple[_Starter, ...]"]
+# a literal every match of a pattern may start with: the token the text must have to hold it
+# where a match starts (see _hint; None: no such token), and the regex finding those places
+_Starter = tuple[str | None, "re.Pattern[str]"]
 _Rule = tuple[str, int, "re.Pattern[str]", "tuple[tuple[frozenset[str], ...], _Gate, _Window | None] | None"]
 _MAX_WINDOW = 400  # longest match worth searching around its literals
 _MAX_SPANS = 24  # literals (or lines) worth searching around; more: the whole text
 _MAX_TRIES = 24  # occurrences of a match's first literals worth trying a match at; more: the whole text
+_CHARS_PER_TRY = 8  # ...or one per this many characters of a long text (a search reads them all)
 _SHORT_TEXT = 256
 _ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")
 _MAX_STRINGS = 48  # strings in one need; a looser one is dropped (it would filter little)
@@ -1374,13 +1379,148 @@ def _window(parsed: Any, needs: list[_Need]) -> _Window | None:
         if prefixes
         else ()
     )
-    if width > _MAX_WINDOW:
-        return (width, 0, (), False, prefixes) if prefixes else None
-    margin = 2 + _lookahead(parsed.data)  # $ reads 2 characters, \b one
+    # the regex engine scans for a pattern's first literal or character set itself, fast: a
+    # match is tried at each possible start only when it cannot (\b, ^, a lookbehind first)
+    starts = None if _scans_fast(list(parsed.data)) else _starts(list(parsed.data))
+    starters = tuple(_starter(*start) for start in sorted(starts)) if starts else ()
     line_start = bool(parsed.data) and parsed.data[0] == (_sre.AT, _sre.AT_BEGINNING)
+    if width > _MAX_WINDOW:
+        useful = prefixes or starters or line_start
+        return (width, 0, (), line_start, prefixes, starters) if useful else None
+    margin = 2 + _lookahead(parsed.data)  # $ reads 2 characters, \b one
     flat = [n for n in needs if not n[3] and len(n[0]) + len(n[1]) <= 6]
     anchors = min(flat, key=lambda n: _commonness(n[0] | frozenset(n[1])), default=None)
-    return width, margin, tuple(anchors[0] | frozenset(anchors[1])) if anchors else (), line_start, prefixes
+    found = tuple(anchors[0] | frozenset(anchors[1])) if anchors else ()
+    return width, margin, found, line_start, prefixes, starters
+
+
+def _scans_fast(items: list[Any]) -> bool:
+    """True when the regex engine finds where a match of these parsed pattern elements may
+    start by itself, scanning for a literal or a set of characters (as sre's _compile_info
+    does): the pattern starts with a literal, a character set or a branch of literals."""
+    while items and items[0][0] is _sre.SUBPATTERN and not items[0][1][1] and not items[0][1][2]:
+        items = list(items[0][1][-1])
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre.BRANCH:
+        return all(branch and branch[0][0] is _sre.LITERAL for branch in av[1])
+    return op in (_sre.LITERAL, _sre.IN)
+
+
+_MAX_STARTS = 64  # literals a match may start with, at most, worth looking for one by one
+_ANY = (_sre.ANY, None) if _sre is not None else None  # a stand-in that is neither literal nor bounded
+_AT_LINE_START = (
+    ((_sre.AT, _sre.AT_BEGINNING), (_sre.AT, _sre.AT_BEGINNING_STRING)) if _sre is not None else ()
+)  # ^ (rules are compiled MULTILINE: the start of any line) and \A
+_LINE_START = ""  # the "literal" of a match that starts at the start of a line (see _places)
+_LINE_STARTS = re.compile("^", re.MULTILINE)  # its finder: stands for the start of each line
+
+
+def _starts(
+    items: list[Any], before: bool = False, after: bool = False
+) -> set[tuple[str, bool, bool]] | None:
+    """Non-empty literal strings one of which every match of these parsed pattern elements
+    starts with, each with whether the pattern guarantees a non-word character (or the
+    text's edge) right before it and right after it; None when unknown or too many.
+
+    Unlike _prefixes, a literal is read on into the branches and groups that follow it
+    ("d(?:o|an)" starts with "do" or "dan") and through an optional literal ("i'?m"); an
+    optional element adds what follows it; a match that starts at "^" starts at a line's
+    start (_LINE_START)."""
+    i = 0
+    while i < len(items) and items[i][0] in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        if items[i] in _AT_LINE_START:
+            return {(_LINE_START, False, False)}  # "^": the start of a line, few in most texts
+        i += 1
+    if i == len(items):
+        return None
+    left = bool(_bounded(items, i - 1, -1, before))
+    run: set[str] = {""}
+    j = i
+    while j < len(items):
+        strings = _strings([items[j]])
+        if strings is None and j > i:  # after a literal, an optional one: "i'?m", "in(?:to)?"
+            strings = _optional_strings(items[j])
+        if strings is None or ("" in strings and j == i):
+            break
+        longer = {a + b for a in run for b in strings}
+        if len(longer) > _MAX_STARTS:
+            if j == i:
+                return None
+            break
+        run = longer
+        j += 1
+    if run != {""}:
+        if j < len(items) and items[j][0] in (_sre.BRANCH, _sre.SUBPATTERN):
+            longer = _starts(items[j:], True, after)  # read on: "before" is not used there
+            if longer is not None and len(run) * len(longer) <= _MAX_STARTS:
+                return {(a + b, left, right) for a in run for b, _, right in longer}
+        return {(a, left, bool(_bounded(items, j, 1, after))) for a in run}
+    op, av = items[i]
+    rest = items[i + 1 :]
+    options: list[list[Any]]
+    if op is _sre.SUBPATTERN and not av[1] and not av[2]:  # a group without flags
+        options = [list(av[-1]) + rest]
+    elif op is _sre.BRANCH:
+        options = [list(branch) + rest for branch in av[1]]
+    elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+        low, high, body = av
+        # one copy, then what follows (the rest, or for a longer repeat: unknown)
+        options = [list(body) + (rest if high == 1 else [_ANY])]
+        if low == 0:
+            options.append(rest)
+    else:
+        return None
+    out: set[tuple[str, bool, bool]] = set()
+    for option in options:
+        found = _starts(option, left, after)
+        if found is None:
+            return None
+        out |= found
+        if len(out) > _MAX_STARTS:
+            return None
+    return out
+
+
+def _optional_strings(item: tuple[Any, Any]) -> set[str] | None:
+    """The strings an optional literal element ("x?", "(?:ab)?") matches, "" included."""
+    op, av = item
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] == 0 and av[1] == 1:
+        strings = _strings(list(av[2]))
+        return None if strings is None else strings | {""}
+    return None
+
+
+@functools.cache
+def _finder(literal: str, before: bool, after: bool) -> re.Pattern[str]:
+    """A regex finding ``literal`` where it may start a match: with a non-word character
+    (or the text's edge) before or after it when ``before``/``after``. The assertions come
+    after the literal, so that the regex engine scans for the literal itself."""
+    pattern = re.escape(literal)
+    if before:
+        pattern += rf"(?<!\w[\s\S]{{{len(literal)}}})"
+    if after:
+        pattern += r"(?!\w)"
+    return re.compile(pattern)
+
+
+_OVERLAPPING: set[re.Pattern[str]] = set()  # finders whose literal may overlap itself ("--")
+
+
+def _starter(literal: str, before: bool, after: bool) -> _Starter:
+    """How to find where a match may start with ``literal`` (see _starts): the token a text
+    holding it there must have (see _hint), and the regex finding the places. A guarantee of
+    a non-word character next to the literal only tells something next to a word character
+    (\\b next to a non-word character asks for a word character)."""
+    if literal == _LINE_START:
+        return None, _LINE_STARTS
+    before = before and _is_word(literal[0])
+    after = after and _is_word(literal[-1])
+    finder = _finder(literal, before, after)
+    if any(literal[:k] == literal[-k:] for k in range(1, len(literal))):
+        _OVERLAPPING.add(finder)
+    return _hint(literal, before, after), finder
 
 
 _MAX_PREFIXES = 16
@@ -1438,13 +1578,21 @@ def _gate(pattern: str) -> tuple[tuple[frozenset[str], ...], _Gate, _Window | No
     return tuple(quick[:2]), _ordered(needs), window
 
 
-def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool:
+def _search(
+    pattern: re.Pattern[str],
+    text: str,
+    window: _Window | None,
+    tokens: frozenset[str] | None = None,
+    seen: dict[Any, list[int] | None] | None = None,
+) -> bool:
     """``pattern.search(text)`` found something: looked for at the start of each line only,
-    when the pattern can only match there, or only in windows around the occurrences of a
-    literal every match holds. A match a window cuts short is checked on the whole text."""
+    when the pattern can only match there, or only where a literal every match starts with
+    stands (those the text's ``tokens``, see _tokens, allow), or only in windows around the
+    occurrences of a literal every match holds. A match a window cuts short is checked on
+    the whole text."""
     if window is None or len(text) < 256:
         return pattern.search(text) is not None
-    width, margin, anchors, line_start, prefixes = window
+    _width, _margin, anchors, line_start, prefixes, starters = window
     if line_start and text.count("\n") < _MAX_SPANS:
         pos = 0
         while pos >= 0:
@@ -1454,6 +1602,11 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
             if pos >= 0:
                 pos += 1
         return False
+    if starters:
+        found = _match_at_starts(pattern, text, starters, tokens, seen)
+        if found is not None:
+            return found
+        prefixes = ()  # too many places: most likely so are the prefixes
     # a match starts at an occurrence of one of the prefixes: when they are few, a match is
     # tried at each
     if prefixes and sum(text.count(prefix) for prefix in prefixes) <= _MAX_TRIES:
@@ -1464,15 +1617,22 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
                     return True
                 at = text.find(prefix, at + 1)
         return False
-    if not anchors:
-        return pattern.search(text) is not None
+    found = _search_windows(pattern, text, window) if anchors else None
+    return pattern.search(text) is not None if found is None else found
+
+
+def _search_windows(pattern: re.Pattern[str], text: str, window: _Window) -> bool | None:
+    """``pattern.search(text)`` found something, searched in windows around the occurrences
+    of the window's anchors only (a literal every match holds); None when they are too many
+    (the whole text is to be searched)."""
+    width, margin, anchors = window[:3]
     n = len(text)
     spans = []
     for anchor in anchors:
         at = text.find(anchor)
         while at >= 0:
             if len(spans) == _MAX_SPANS:
-                return pattern.search(text) is not None
+                return None
             spans.append((max(0, at + len(anchor) - width), min(n, at + width + margin)))
             at = text.find(anchor, at + 1)
     spans.sort()
@@ -1489,6 +1649,59 @@ def _search(pattern: re.Pattern[str], text: str, window: _Window | None) -> bool
                 return pattern.search(text) is not None  # cut short by the window's end
         lo, hi = start, end
     return False
+
+
+def _match_at_starts(
+    pattern: re.Pattern[str],
+    text: str,
+    starters: tuple[_Starter, ...],
+    tokens: frozenset[str] | None,
+    seen: dict[Any, list[int] | None] | None = None,
+) -> bool | None:
+    """Whether ``pattern`` matches at one of the places where a match may start (see
+    _starts), or None when they are too many to try one by one (the regex engine scans
+    faster): a literal whose token ``tokens`` lacks is not looked for. ``seen``: the places
+    of each literal found so far in this text (rules share many literals)."""
+    budget = max(_MAX_TRIES, len(text) // _CHARS_PER_TRY)
+    seen = {} if seen is None else seen
+    tried: set[int] = set()
+    match = pattern.match
+    for token, finder in starters:
+        if token is not None and tokens is not None and token not in tokens:
+            continue
+        found = seen.get(finder, ())
+        if found == ():
+            found = seen[finder] = _places(finder, text, budget)
+        if found is None:
+            return None
+        for at in found:
+            if at not in tried:
+                if len(tried) == budget:
+                    return None
+                tried.add(at)
+                if match(text, at):
+                    return True
+    return False
+
+
+def _places(finder: re.Pattern[str], text: str, budget: int) -> list[int] | None:
+    """Where ``finder`` matches in ``text`` (overlapping matches included), or None when
+    more than ``budget`` times."""
+    if finder is _LINE_STARTS:
+        out = [0]
+        at = text.find("\n")
+        while at >= 0 and len(out) <= budget:
+            out.append(at + 1)
+            at = text.find("\n", at + 1)
+    elif finder in _OVERLAPPING:
+        out = []
+        found = finder.search(text)
+        while found is not None:
+            out.append(found.start())
+            found = finder.search(text, found.start() + 1)
+    else:  # its matches cannot overlap: one scan finds them all
+        out = [found.start() for found in finder.finditer(text)]
+    return out if len(out) <= budget else None
 
 
 def _opens(gate: _Gate, tokens: frozenset[str], text: str) -> bool:
@@ -1751,7 +1964,7 @@ _OVERLONG_LEADS = (b"\xc0", b"\xc1", b"\xe0", b"\xf0")  # what each match of _OV
 
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 _SPACES = re.compile(r"\s+")
-_BLANKS = re.compile(r"[ \t\f\v]+")  # white space but newlines, which a shell reads as ";"
+_BLANKS = "\t\f\v"  # white space but spaces and newlines (which a shell reads as ";")
 _INVISIBLE = re.compile(r"[\t\n\r\f\v]")
 # Cyrillic and Greek letters that look Latin, written inside Latin words to slip past filters
 # ("\u0456gnore", "j\u0430ilbreak"): such a word is an encoding trick, and is read as Latin.
@@ -2250,6 +2463,7 @@ def _score_text(
         first |= index.first.get(token, 0)
         second |= index.second.get(token, 0)
     candidates &= first & second
+    seen: dict[Any, list[int] | None] = {}  # where each literal starting a match stands (see _search)
     while candidates:
         bit = candidates & -candidates
         candidates ^= bit
@@ -2262,7 +2476,11 @@ def _score_text(
             if not _opens_compiled(gate[1], tokens, text):
                 continue
         reach = _reach(pattern.pattern) if joints is not None else None
-        if _search(pattern, text, window) if reach is None else _search_near(pattern, text, joints, reach):  # type: ignore[arg-type]
+        if reach is None:
+            found = _search(pattern, text, window, tokens, seen)
+        else:
+            found = _search_near(pattern, text, joints, reach)  # type: ignore[arg-type]
+        if found:
             hits.setdefault(family, {})[name] = weight
 
 
@@ -2410,9 +2628,15 @@ _DATA_BASE64 = re.compile(";base64,", re.IGNORECASE)
 
 
 def _blanks(text: str) -> str:
-    """Runs of blanks (not newlines) as one space; a text with single spaces only is as it is."""
+    """Runs of blanks (not newlines) as one space; a text with single spaces only is as it is.
+    (str.replace, not a regex substitution, which builds a match for every lone space: ~4x
+    slower on prose.)"""
     if "  " in text or "\t" in text or "\f" in text or "\v" in text:
-        return _BLANKS.sub(" ", text)
+        for blank in _BLANKS:
+            if blank in text:
+                text = text.replace(blank, " ")
+        while "  " in text:
+            text = text.replace("  ", " ")
     return text
 
 

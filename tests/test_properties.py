@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -164,23 +165,40 @@ _PIECES = [
     "curl", "wget", "ignore", "previous", "instructions", "system", "prompt", "you", "are", "now",
     "dan", "jndi", "ldap", "ifs", "php", "file", "null", "char", "concat", "exec", "waitfor",
     "delay", "benchmark", "information_schema", "iframe", "style", "expression", "the", "a", "of",
+    # words and marks that prompt-injection matches start with (see validator._starts)
+    "i", "i'm", "im", "in", "into", "your", "do", "not", "act", "as", "like", "from", "on", "to",
+    "for", "any", "ai", "dear", "chatgpt", "pretend", "disregard", "forget", "override", "!", "?",
+    "'re", "don't", "dan:", "[system]", "### ", "\n\n", "-", "e-mail", "api", "key",
 ]  # fmt: skip
+# SMARTLAYER_PROPERTY_EXAMPLES raises the example count for a longer fuzz run
+GATE_EXAMPLES = int(os.environ.get("SMARTLAYER_PROPERTY_EXAMPLES", "300"))
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=80))
+@settings(max_examples=GATE_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=160))
 def test_validator_gates_and_windows_never_hide_a_match(pieces):
-    """Every rule's cheap pre-checks (gates, word index, windowed search) agree with a plain
-    regex search of the same text: they may only save time, never miss a match."""
+    """Every rule's cheap pre-checks (gates, word index, windowed search, the places where a
+    match may start) agree with a plain regex search of the same text: they may only save
+    time, never miss a match."""
     text = "".join(pieces)
     tokens = validator._tokens(text)
+    # the same pieces again and again, so that the searches of long texts run too (windows,
+    # places where a match may start; a text under 256 characters is searched whole)
+    long_text = "\n".join([text] * (1 + 300 // len(text)))
+    long_tokens = validator._tokens(long_text)
+    seen: dict = {}
     for family in validator._FAMILY_PATTERNS.values():
         for name, _weight, pattern, gate in family:
             found = pattern.search(text) is not None
-            assert validator._search(pattern, text, gate[2] if gate else None) == found, (name, text)
+            window = gate[2] if gate else None
+            assert validator._search(pattern, text, window) == found, (name, text)
+            assert validator._search(pattern, text, window, tokens, {}) == found, (name, text)
             if found and gate is not None:
                 assert all(not quick.isdisjoint(tokens) for quick in gate[0]), (name, text)
                 assert validator._opens(gate[1], tokens, text), (name, text)
+            found = pattern.search(long_text) is not None
+            assert validator._search(pattern, long_text, window) == found, (name, text)
+            assert validator._search(pattern, long_text, window, long_tokens, seen) == found, (name, text)
 
 
 _ARG = st.one_of(

@@ -290,9 +290,12 @@ def test_gates_and_windows_never_hide_a_match_in_long_text():
         joiner = rng.choice([" ", "\n", " -- ", "; ", ""])
         text = joiner.join(rng.choice(rows) for _ in range(rng.randint(2, 10))).lower()
         tokens = validator._tokens(text)
+        seen: dict = {}  # as _score_text shares it between the rules of one text
         for name, _weight, pattern, gate in rules:
             found = pattern.search(text) is not None
-            assert validator._search(pattern, text, gate[2] if gate else None) == found, (name, text[:200])
+            window = gate[2] if gate else None
+            assert validator._search(pattern, text, window) == found, (name, text[:200])
+            assert validator._search(pattern, text, window, tokens, seen) == found, (name, text[:200])
             if found and gate is not None:
                 assert all(not quick.isdisjoint(tokens) for quick in gate[0]), (name, text[:200])
                 assert validator._opens(gate[1], tokens, text), (name, text[:200])
@@ -311,6 +314,30 @@ def _long_texts(seed: int, count: int) -> list[str]:
         rng.choice(joiners).join(rng.choice(rows) for _ in range(rng.randint(1, 8))).lower()
         for _ in range(count)
     ]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")
+def test_every_match_starts_where_a_starter_finds_a_place():
+    """A rule searched only where a literal a match may start with stands (see _starts):
+    every match of the rule in long texts starts at one of the places its starters find,
+    among the starters the text's tokens allow."""
+    budget = 10**9  # every place, however many
+    rules = [rule for family in validator._FAMILY_PATTERNS.values() for rule in family]
+    checked = 0
+    for text in _long_texts(14, 200):
+        tokens = validator._tokens(text)
+        for name, _weight, pattern, gate in rules:
+            starters = gate[2][5] if gate and gate[2] else ()
+            if not starters:
+                continue
+            places = set()
+            for token, finder in starters:
+                if token is None or token in tokens:
+                    places.update(validator._places(finder, text, budget) or ())
+            for found in pattern.finditer(text):
+                checked += 1
+                assert found.start() in places, (name, found.group(), text[:200])
+    assert checked > 100  # the texts hold matches of many rules
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")

@@ -134,6 +134,7 @@ class ValidatorConfig:
     strikes: int = 5  # refused requests within strike_window that ban the identity (0: never)
     strike_window: int = 600
     strike_ban_hours: int = 24
+    pi_model: bool = True  # the prompt-injection word model may ask the AI about prose
 
 
 @dataclass(frozen=True, slots=True)
@@ -505,6 +506,7 @@ def _validator(p: _Parser) -> ValidatorConfig:
         strikes=p.number("VALIDATOR_STRIKES", 5, 0, 10_000, integer=True),
         strike_window=p.number("VALIDATOR_STRIKE_WINDOW", 600, 1, 7 * 86_400, integer=True),
         strike_ban_hours=p.number("VALIDATOR_STRIKE_BAN_HOURS", 24, 1, 24 * 365, integer=True),
+        pi_model=p.boolean("VALIDATOR_PI_MODEL", True),
     )
 
 
@@ -572,7 +574,7 @@ _CORE_KEYS = (
     "AI_TIMEOUT", "AI_MAX_CONCURRENCY", "AI_QUEUE_SIZE", "VALIDATOR_MAX_BODY",
     "VALIDATOR_BLOCK_SCORE", "VALIDATOR_AI_SCORE", "VALIDATOR_AI_MODE", "VALIDATOR_AI_BLOCK_ABOVE",
     "VALIDATOR_AI_BUDGET", "VALIDATOR_AI_BAN_HOURS", "VALIDATOR_REDACT", "VALIDATOR_CACHE_SECONDS",
-    "VALIDATOR_STRIKES", "VALIDATOR_STRIKE_WINDOW", "VALIDATOR_STRIKE_BAN_HOURS",
+    "VALIDATOR_STRIKES", "VALIDATOR_STRIKE_WINDOW", "VALIDATOR_STRIKE_BAN_HOURS", "VALIDATOR_PI_MODEL",
     "ANALYSE_LOGS_AT", "LOG_RETENTION_DAYS", "LOG_SAMPLE_RATE", "LOG_BLOCKED", "MONITOR_SHARDS",
     "MONITOR_BATCH", "MONITOR_FLUSH_SECONDS",
 )  # fmt: skip

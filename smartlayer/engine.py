@@ -152,6 +152,7 @@ class Engine:
             max_body=v.max_body,
             block_score=v.block_score,
             ai_score=v.ai_score,
+            pi_model=v.pi_model,
         )
 
     def ai_text(self, request: Any) -> tuple[str, str]:

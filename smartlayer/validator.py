@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from smartlayer import pi_model as _pi_model
+
 FAMILIES = ("sqli", "xss", "traversal", "cmdi", "prompt_injection", "encoding")
 
 # Bounds: whatever the body, the work per request is bounded by these.
@@ -1998,12 +2000,14 @@ def inspect(
     max_body: int = MAX_BODY,
     block_score: int = 3,
     ai_score: int = 1,
+    pi_model: bool = True,
 ) -> Inspection:
     """Score a request body (and its query string) and give a verdict.
 
     ``content_type`` picks the decoding (form, JSON, text); multipart and binary bodies are
     not inspected. Only the first ``max_body`` characters of the body and of the query string
-    are inspected. Never raises on any input.
+    are inspected. A body the rules find clean may still get 1 point from the prompt-injection
+    word model (``pi_model``): it asks the AI, it never blocks. Never raises on any input.
     """
     hits: dict[str, dict[str, int]] = {}
     values, mark = _values(body, content_type, query, max_body)
@@ -2012,7 +2016,7 @@ def inspect(
     for value in dict.fromkeys(values):  # JSON repeats its keys and enum values: look once
         _score_value(value, raw_mark and value == _OVERLONG_MARK, hits)
     if not hits:
-        return CLEAN
+        return _model_hint(values, ai_score) if pi_model else CLEAN
     best = 0
     families = []
     rules = []
@@ -2024,9 +2028,21 @@ def inspect(
         families.append(family)
         rules += [f"{family}.{name}" for name in matched]
     if not families:
-        return CLEAN
+        return _model_hint(values, ai_score) if pi_model else CLEAN
     verdict = BLOCK if best >= block_score else ASK_AI if best >= ai_score else ALLOW
     return Inspection(best, frozenset(families), verdict, tuple(sorted(rules)))
+
+
+_PI_FAMILY = frozenset({"prompt_injection"})
+
+
+def _model_hint(values: list[str], ai_score: int) -> Inspection:
+    """A body the rules found clean: 1 point of prompt injection when the word model
+    (smartlayer/pi_model.py) reads injection intent in its prose. One point only asks the AI
+    (when VALIDATOR_AI_SCORE is 1); the model never blocks on its own."""
+    if not _pi_model.asks(values):
+        return CLEAN
+    return Inspection(1, _PI_FAMILY, ASK_AI if ai_score <= 1 else ALLOW, ("prompt_injection.pi_model",))
 
 
 # -- redaction: what may leave for a third-party AI ------------------------------------
@@ -2401,6 +2417,7 @@ def warm_up() -> None:
     """Build what the first inspection would otherwise build (the rule index, ~15 ms), so
     that a worker's first request does not pay for it (called from AppConfig.ready)."""
     inspect(b'{"a": "warm up; select 1"}', "application/json")
+    _pi_model.asks(["read the word model now"])  # its weights (~10 ms)
 
 
 def _rule_index() -> _Index:

@@ -26,6 +26,7 @@ def test_wheel_contains_lua_scripts_and_py_typed(tmp_path):
     for name in lua.FILES:
         assert f"smartlayer/lua/{name}" in names
     assert "smartlayer/py.typed" in names
+    assert "smartlayer/data/pi_model.tsv" in names  # the prompt-injection word model's weights
     assert "smartlayer/management/commands/smartlayer.py" in names
     assert "smartlayer/templates/smartlayer/bans.html" in names
     assert "smartlayer/management/commands/analyse_logs.py" in names

@@ -356,25 +356,19 @@ def test_a_timed_out_call_never_leaves_its_late_reply_to_the_next(server, kind):
 def test_meanwhile_runs_once_while_the_script_is_on_its_way(server, kind):
     """The middleware runs the validator between sending the pre-request call and reading
     its reply. The script must already be in Redis while ``meanwhile`` runs (proved by
-    another connection seeing its write), ``meanwhile`` must run exactly once whatever
-    happens, and if it raises, its call's reply must not be left to the next call."""
-    import time
-
+    another connection receiving what it pushes), ``meanwhile`` must run exactly once
+    whatever happens, and if it raises, its call's reply must not be left to the next call."""
     from smartlayer import lua
     from smartlayer.conf import get_config
 
     cfg = dataclasses.replace(get_config(), redis_url=server.url, redis_timeout=2.0)
-    mark = lua.LuaScript("mark", "redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]")
+    mark = lua.LuaScript("mark", "redis.call('RPUSH', KEYS[1], ARGV[1]) return ARGV[1]")
     admin = server.client()
     runs: list[Any] = []
 
-    def sees(value: str) -> None:  # polls, bounded: the write may take a moment to land
-        for _ in range(400):
-            if admin.get("mw") == value.encode():
-                runs.append(value)
-                return
-            time.sleep(0.005)
-        runs.append(None)
+    def sees(value: str) -> None:  # blocks until the script's push arrives (at most 2 s)
+        got = admin.blpop(["mw"], timeout=2)
+        runs.append(got[1].decode() if got and got[1] == value.encode() else None)
 
     def boom() -> None:
         runs.append("boom")
@@ -384,6 +378,7 @@ def test_meanwhile_runs_once_while_the_script_is_on_its_way(server, kind):
     if kind == "sync":
         s = Store(cfg, b)
         s.run(mark, ["mw"], ["warm"])  # the client, its pool and the script exist now
+        admin.delete("mw")
         assert s.run(mark, ["mw"], ["one"], lambda: sees("one")) == b"one"
         with pytest.raises(RuntimeError):
             s.run(mark, ["mw"], ["two"], boom)
@@ -397,6 +392,7 @@ def test_meanwhile_runs_once_while_the_script_is_on_its_way(server, kind):
         async def go() -> list[Any]:
             s = AsyncStore(cfg, b)
             await s.run(mark, ["mw"], ["warm"])
+            admin.delete("mw")
             assert await s.run(mark, ["mw"], ["one"], lambda: sees("one")) == b"one"
             with pytest.raises(RuntimeError):
                 await s.run(mark, ["mw"], ["two"], boom)

@@ -1,6 +1,7 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
     python benchmarks/validator_eval.py [--split dev|holdout|all|fresh] [--json out.json] [--show-misses N]
+                                        [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
 Markdown table: per attack family the share flagged (verdict != "allow") and blocked
@@ -70,10 +71,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="print N missed attacks per family and N false positives per benign set",
     )
+    ap.add_argument(
+        "--no-pi-model",
+        action="store_true",
+        help="the rules alone, as with VALIDATOR_PI_MODEL = False (the default has the word model on)",
+    )
     args = ap.parse_args(argv)
 
     try:
+        from functools import partial
+
         from smartlayer.validator import inspect
+
+        inspect = partial(inspect, pi_model=not args.no_pi_model)
     except Exception as exc:  # the detector may not exist yet
         print(f"cannot import smartlayer.validator.inspect: {exc!r}")
         return 0
@@ -153,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     def mark(ok: bool) -> str:
         return "ok" if ok else "MISS"
 
-    print(f"## smartlayer validator eval — split: {args.split}\n")
+    model = " (rules alone: --no-pi-model)" if args.no_pi_model else ""
+    print(f"## smartlayer validator eval — split: {args.split}{model}\n")
     print("| set | n | flagged % | blocked % | family match % | target | status | median µs | p99 µs |")
     print("|---|---:|---:|---:|---:|---|---|---:|---:|")
     for name in [k for k in order if k in results] + (["attacks_all"] if "attacks_all" in results else []):

@@ -75,14 +75,26 @@ _SQL_FUNC = (
 # What follows "or"/"and" in an injection and hardly ever in prose: a number, a quote, a
 # parenthesis, a SQL literal or function.
 _SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\()"
-_SQL_AFTER_BREAK = (
-    rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|(?:or|and)\s{{1,3}}{_SQL_FUNC}\b|"
+# What follows a quote (or ')') that closes the application's string, other than "or"/"and"
+# and an operand.
+_SQL_BREAK_TAIL = (
+    rf"(?:or|and)\s{{1,3}}{_SQL_FUNC}\b|"
     r"union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b|order\s{1,3}by\s{1,3}\d|"
     r"group\s{1,3}by\s{1,3}[\w,\s]{1,40}having\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
     r"into\s{1,5}(?:out|dump)file|waitfor\s{1,5}delay|as\s{1,3}\w{1,12}\s{1,3}where\s{1,3}\d|"
     r"where\s{1,3}\d{1,10}\s{0,3}=|;\s{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
-    rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\()"
+    rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\("
 )
+_SQL_AFTER_BREAK = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|{_SQL_BREAK_TAIL})"
+# The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
+# 'Continue'", "'Dune' and 3 other books"): a quoted or numeric operand counts only with a
+# comparison (or, for a number, a comment, ';' or ')') right after it.
+_SQL_OPERAND_STRICT = (
+    rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d{{1,20}}(?:\.\d{{1,10}})?\s{{0,3}}(?:[=<>!]|--|#|/\*|;|\)|$)|"
+    rf"{_QUOTE}[^'\"\u2019]{{0,30}}{_QUOTE}\s{{0,3}}(?:[=<>!]|r?like\b|regexp\b|\|\|)|"
+    rf"true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\()"
+)
+_SQL_AFTER_BREAK_ANYWHERE = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND_STRICT}|{_SQL_BREAK_TAIL})"
 
 # what follows SELECT in a query and not in English ("select a representative from..."): *,
 # @@var, a number, a call, NULL, DISTINCT/TOP, or one column name and then a comma, a call or
@@ -122,7 +134,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"^[^\s'\"`]{{0,40}}(?:{_QUOTE}\s{{0,3}}\){{0,4}}|\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#|/\*)|;)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
-    ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK}"),
+    ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}"),
     ("sqli", "breakout_op", 3, rf"{_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()"),
     (
         "sqli",

@@ -72,6 +72,8 @@ HARD_BENIGN = [
     '<a href="https://example.com/?a=1&amp;b=2">link</a> &mdash; &#8212;',
     '<p style="text-align:center"><strong>Sale</strong> this weekend</p>',
     "Union meeting at 6 pm; select a representative from each department by Monday.",
+    "Press 'OK' and 'Continue' to go on.",  # quoted words joined by and/or: not a breakout
+    "The words 'yes' or 'no' are accepted, and I bought 'Dune' and 3 other books.",
 ]
 
 
@@ -83,6 +85,9 @@ HARD_BENIGN = [
         'ok</p>"><u>z</u>',
         "1; SELECT COUNT(*) FROM t AS a, t AS b",
         "1; select password from users",
+        "foo bar' or 'x'='x",  # a breakout inside a value: the quoted operand is compared
+        "search me' and 1=1 -- ",
+        "q=abc') or ('a'='a",
     ],
 )
 def test_breakouts_still_flagged(payload):

@@ -2555,8 +2555,12 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         text = unquote(text, errors="replace")
         if round_ >= 1 and any(c in _SPECIAL for c in text):
             found["double_encoding"] = 2  # still percent-encoded special characters after one decoding
-    if "\x00" in text or "\x00" in value or "\\u0000" in value or "\\x00" in value or "\\0" in value:
+    if "\x00" in text or "\x00" in value:
         found["null_byte"] = 3
+    elif "\\u0000" in value or "\\x00" in value or "\\0" in value:
+        # written as an escape: an attack only where something unescapes it, and everyday in
+        # programming text (C strings end with '\0'): the AI is asked, other rules still count
+        found["null_byte_escape"] = 2
     if "\\" in value and len(_ESCAPED_SPECIAL.findall(value[:4096])) >= 3:
         found["escaped_specials"] = 2
     if _CONTROL.search(text):

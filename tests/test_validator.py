@@ -74,7 +74,15 @@ HARD_BENIGN = [
     "Union meeting at 6 pm; select a representative from each department by Monday.",
     "Press 'OK' and 'Continue' to go on.",  # quoted words joined by and/or: not a breakout
     "The words 'yes' or 'no' are accepted, and I bought 'Dune' and 3 other books.",
+    "In C a string ends with '\\0', so strcpy copies that byte too (see also \\x00).",
 ]
+
+
+def test_nul_bytes_block_and_their_text_escapes_ask():
+    assert inspect(b"name=a%00.jpg", "application/x-www-form-urlencoded").verdict == "block"
+    assert inspect(json.dumps({"f": "a\x00b"}), "application/json").verdict == "block"  # a JSON \u0000
+    found = inspect(as_json("ends with '\\0' here"), "application/json")
+    assert (found.score, found.verdict, found.rules) == (2, "ask_ai", ("encoding.null_byte_escape",))
 
 
 @pytest.mark.parametrize(

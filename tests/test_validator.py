@@ -803,3 +803,19 @@ def test_an_unusable_weights_file_switches_the_model_off_once(monkeypatch, caplo
         assert sum("prompt-injection model is unusable" in r.getMessage() for r in caplog.records) == 1
     finally:
         pi_model.use(None)
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_validator_pi_model_setting_reaches_the_middleware(smart, on):
+    from smartlayer.engine import Engine
+
+    smart(VALIDATOR_PI_MODEL=on)
+    cfg = get_config()
+    request = RequestFactory().post(
+        "/api/chat/", data=as_json(MODEL_ONLY[0]), content_type="application/json"
+    )
+    found = Engine(cfg, cfg.features).inspect(request)
+    assert found is not None
+    assert (found.verdict, found.rules) == (
+        ("ask_ai", ("prompt_injection.pi_model",)) if on else ("allow", ())
+    )

@@ -65,6 +65,43 @@ class AsyncSetUser:
         return await self.get_response(request)
 
 
+class OneRoundTrip:
+    """One Redis round trip per request and nothing else: a redis-py ``PING`` on a pooled
+    client of the same Redis. Its overhead over bare Django is what one round trip costs a
+    request, the unit of the ENGINEERING.md budget: on a virtual machine it can cost several
+    times a PING timed in a tight loop, where both processes stay awake."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        import redis
+        from django.conf import settings
+
+        self.client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"], protocol=2)
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        self.client.ping()
+        return self.get_response(request)
+
+
+class AsyncOneRoundTrip:
+    """OneRoundTrip for the ASGI handler (redis.asyncio, async only)."""
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        import redis.asyncio
+        from django.conf import settings
+
+        self.client = redis.asyncio.Redis.from_url(settings.CACHES["default"]["LOCATION"], protocol=2)
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request: Any) -> Any:
+        await self.client.ping()
+        return await self.get_response(request)
+
+
 class LimitsMovingWindow:
     """The ``limits`` library as a tiny middleware: three moving windows (the same limits)
     on a RedisStorage of the same Redis, one ``hit()`` each, 429 on the first refused."""

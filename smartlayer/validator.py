@@ -19,6 +19,7 @@ import functools
 import html
 import itertools
 import json
+import operator
 import re
 import unicodedata
 
@@ -1966,6 +1967,73 @@ def _interesting(text: str) -> bool:
     return not _TRIGGER_WORDS.isdisjoint(_words(text))
 
 
+# _interesting on many texts at once: the texts joined by a tab, which no rule's gate looks
+# for (see _JOINABLE), so that each test is one scan of the joined text
+_JOIN = "\t"
+_GATE_PART = re.compile("|".join(map(re.escape, _GATE_PARTS))) if _GATE_PARTS else None
+_JOINABLE = (
+    _TRIGGER_CHARS.match(_JOIN) is None
+    and not any(_JOIN in part for part in _GATE_PARTS)
+    and not _JOIN.isalnum()
+    and _JOIN not in "_ '"
+)
+# _words on bytes: ASCII text (non-ASCII characters as "?") to its words, and the trigger words
+_WORD_BYTES = bytes(c if c >= 128 or chr(c).isalnum() or c == 95 else 32 for c in range(256))
+_TRIGGER_WORD_BYTES = frozenset(word.encode("utf-8") for word in _TRIGGER_WORDS)
+_NOT_TRIGGER_BYTES = bytes(c for c in range(128) if _TRIGGER_CHARS.match(chr(c)) is None)
+
+
+def _interesting_each(texts: list[str]) -> list[bool]:
+    """``[_interesting(text) for text in texts]``, the same answers, from a few scans of the
+    texts joined by tabs: each of _interesting's regexes (one character, or characters and
+    spaces between word boundaries) and substrings matches the joined text within a text
+    where it matches that text alone (a tab is neither a word character, a letter, a space
+    nor a gate's character, and a boundary reads it as the text's start or end), and the
+    joined text's words are the texts' words. Most scans are C loops over bytes (translate,
+    split, ``in``); a regex only runs to find which texts hold what the joined text holds."""
+    if not _JOINABLE or len(texts) < 2:
+        return list(map(_interesting, texts))
+    repeat = itertools.repeat
+    joined = _JOIN.join(texts)
+    ascii_only = joined.isascii()
+    flags = [False] * len(texts)
+    # the trigger words among the joined text's words (an ASCII text's words are _words's; a
+    # text that is not ASCII has a character _TRIGGER_CHARS matches: its words do not matter)
+    found = _TRIGGER_WORD_BYTES.intersection(joined.encode("ascii", "replace").translate(_WORD_BYTES).split())
+    if found:
+        words = map(
+            bytes.split,
+            map(
+                bytes.translate,
+                map(str.encode, texts, repeat("ascii"), repeat("replace")),
+                repeat(_WORD_BYTES),
+            ),
+        )
+        flags = list(map(operator.not_, map(found.isdisjoint, words)))
+    # where each text starts in the joined text (and where the one after the last would)
+    starts = list(itertools.accumulate(map(operator.add, map(len, texts), repeat(len(_JOIN))), initial=0))
+    if not ascii_only or joined.encode("ascii").translate(None, _NOT_TRIGGER_BYTES):
+        _mark(_TRIGGER_CHARS, joined, starts, flags)
+    if " " in joined and _SPACED_HINT.search(joined) is not None:
+        _mark(_SPACED_LETTERS, joined, starts, flags)  # (every match of it holds a space and the hint)
+    if "'" in joined:
+        _mark(_LONE_QUOTE, joined, starts, flags)
+    if _GATE_PART is not None and any(part in joined for part in _GATE_PARTS):
+        _mark(_GATE_PART, joined, starts, flags)
+    return flags
+
+
+def _mark(pattern: re.Pattern[str], joined: str, starts: list[int], flags: list[bool]) -> None:
+    """Set ``flags[i]`` for each text ``i`` of ``joined`` (which starts at ``starts[i]``) in
+    which ``pattern`` finds a match: one search per such text, from the start of the next."""
+    search = pattern.search
+    at = 0
+    while (found := search(joined, at)) is not None:
+        i = bisect.bisect_right(starts, found.start()) - 1
+        flags[i] = True
+        at = starts[i + 1]
+
+
 # -- encoding tricks: looked for in the raw value, before normalization -----------------
 _OVERLONG = re.compile(r"%c0%[0-9a-f]{2}|%c1%[0-9a-f]{2}|%e0%[89][0-9a-f]%[0-9a-f]{2}|%f0%80%", re.IGNORECASE)
 _PERCENT_U = re.compile(r"%u[0-9a-f]{4}", re.IGNORECASE)
@@ -2025,8 +2093,20 @@ def inspect(
     values, mark = _values(body, content_type, query, max_body)
     # the marker stands for the raw bytes unless a value before it is the same string
     raw_mark = mark >= 0 and _OVERLONG_MARK not in values[:mark]
-    for value in dict.fromkeys(values):  # JSON repeats its keys and enum values: look once
-        _score_value(value, raw_mark and value == _OVERLONG_MARK, hits)
+    distinct = dict.fromkeys(values)  # JSON repeats its keys and enum values: look once
+    if raw_mark:
+        for value in distinct:
+            _score_value(value, value == _OVERLONG_MARK, hits)
+    else:
+        # _score_value's work, value by value in the same order, with its first tests run
+        # for all the values at once (C loops): the values it would pass over at once, then
+        # _interesting on the others
+        looked = list(itertools.filterfalse(_PASSED_OVER.fullmatch, distinct))
+        for value, interesting in zip(looked, _interesting_each(list(map(str.lower, looked))), strict=True):
+            _score_looked(value, interesting, hits)
+        if "+" not in "".join(distinct):
+            # the values passed over have no spaces, "%" or "+": none is prose to the word model
+            values = looked
     if not hits:
         return _model_hint(values, ai_score) if pi_model else CLEAN
     best = 0
@@ -2227,7 +2307,17 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
         return
     if len(value) < 2 or (len(value) <= 64 and _PLAIN.fullmatch(value)):
         return  # ids, enums, names, e-mail addresses, dates: nothing to look at
-    if not _interesting(value.lower()):
+    _score_looked(value, _interesting(value.lower()), hits)
+
+
+# _score_value's first test in one regex: the values it passes over at once
+_PASSED_OVER = re.compile(r"(?s:.)|[\w.@:+,-]{0,64}", re.ASCII)
+
+
+def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]) -> None:
+    """_score_value on a value it does not pass over at once, ``interesting`` being
+    ``_interesting(value.lower())``."""
+    if not interesting:
         # Nothing any rule looks for, and nothing an encoding could hide, unless the whole
         # value is base64 of something that is.
         if len(value) >= MIN_BASE64 and " " not in value:

@@ -283,9 +283,36 @@ def test_gates_never_hide_a_match(monkeypatch):
     monkeypatch.setattr(validator, "_FAMILY_PATTERNS", open_rules)
     monkeypatch.setattr(validator, "_FAMILY_GATES", dict.fromkeys(open_rules, everything))
     monkeypatch.setattr(validator, "_interesting", lambda text: True)
+    monkeypatch.setattr(validator, "_interesting_each", lambda texts: [True] * len(texts))
     ungated = [inspect(r["body"], r["content_type"]) for r in rows]
     differ = [(r["body"][:120], a, b) for r, a, b in zip(rows, gated, ungated, strict=True) if a != b]
     assert not differ, differ[:5]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")
+def test_the_gate_on_joined_values_answers_as_the_gate_on_each():
+    """inspect() asks "could any rule match?" once for all of a body's values, joined by
+    tabs: the answers must be the per-value gate's, for corpus values in random groups and
+    for values made to trip a join (tabs, quotes and spaced letters at the edges)."""
+    import random
+
+    values = []
+    for path in sorted(CORPUS.glob("*.jsonl")):
+        for line in [line for line in path.read_text().split("\n") if line][:300]:
+            row = json.loads(line)
+            values += validator._values(row["body"], row["content_type"], "", validator.MAX_BODY)[0]
+    edges = [
+        "a b c d", "x a b c d", "a b c", "b c d e", "e f g h\tk", "'", "abc'", "'abc", "o'brien",
+        "a'", "k'", "'\t'", "a\t'", "\t", "a\tb", "..", ".", "/", "0x2e", "i g n o r e", "é",
+        "ΣΑΣ", "_", "__import__", "now", "s h", "\n", "x\ny", "café now", "\x00", "ignore\tprevious",
+    ]  # fmt: skip
+    values = [v.lower() for v in values] + edges
+    assert validator._JOINABLE
+    rng = random.Random(11)
+    for _ in range(3000):
+        pool = values if rng.random() < 0.8 else edges
+        texts = rng.sample(pool, min(len(pool), rng.choice((2, 3, 5, 10, 30))))
+        assert validator._interesting_each(texts) == [validator._interesting(t) for t in texts], texts
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason="evaluation corpus not present")

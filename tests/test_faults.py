@@ -408,6 +408,62 @@ def test_meanwhile_runs_once_while_the_script_is_on_its_way(server, kind):
     admin.close()
 
 
+def test_the_async_spare_connection_never_starves_a_waiting_call(server):
+    """AsyncStore keeps one connection out of the pool between calls. With a pool of one
+    connection, every other call waits for the pool: the spare must go back to the pool for
+    them, or they wait REDIS_POOL_TIMEOUT and fail. The pool never opens a second one."""
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(
+        get_config(), redis_url=server.url, redis_timeout=2.0, redis_max_connections=1, redis_pool_timeout=0.5
+    )
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+
+    async def go() -> tuple[list[Any], int]:
+        s = AsyncStore(cfg, Breaker(100, COOLDOWN))
+        await s.run(echo, [], ["warm"])  # the pool's one connection is the spare now
+        got = await asyncio.gather(*(s.run(echo, [], [str(i)]) for i in range(40)), return_exceptions=True)
+        got.append(await s.run(echo, [], ["after"]))
+        pool = s.client.connection_pool
+        opened = len(pool._available_connections) + len(pool._in_use_connections)
+        await s.client.aclose()
+        return got, opened
+
+    got, opened = asyncio.run(go())
+    assert [g if isinstance(g, bytes) else repr(g) for g in got] == [
+        *(str(i).encode() for i in range(40)),
+        b"after",
+    ]
+    assert opened == 1
+
+
+def test_a_spare_connection_the_server_closed_fails_no_call(server):
+    """The spare connection skips the pool's health check, so it checks what the pool would:
+    a connection Redis closed (CLIENT KILL, a restart, a timeout) is replaced, not used."""
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(get_config(), redis_url=server.url, redis_timeout=2.0)
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+    admin = server.client()
+    b = Breaker(1, COOLDOWN)  # one failure would open the circuit
+
+    async def go() -> list[Any]:
+        s = AsyncStore(cfg, b)
+        seen = [await s.run(echo, [], ["first"])]
+        for i in range(3):
+            assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+            await asyncio.sleep(0.05)  # the event loop reads the end of the stream
+            seen.append(await s.run(echo, [], [f"after{i}"]))
+        await s.client.aclose()
+        return seen
+
+    assert asyncio.run(go()) == [b"first", b"after0", b"after1", b"after2"]
+    assert b.allow()
+    admin.close()
+
+
 def test_meanwhile_runs_once_on_every_other_path(settings):
     """fakeredis and an open circuit take no direct path: ``meanwhile`` still runs once."""
 

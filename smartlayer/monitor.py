@@ -236,19 +236,89 @@ _batch = _Batch()
 
 
 def batched(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
-    """The monitoring calls to send with this request: none until the batch is due."""
-    return _batch.add(calls, cfg.monitor.batch, cfg.monitor.flush_seconds)
+    """The monitoring calls to send with this request: none until the batch is due, then
+    the batch merged (see merge)."""
+    due = _batch.add(calls, cfg.monitor.batch, cfg.monitor.flush_seconds)
+    return combined(due) if len(due) > 1 else due
+
+
+def combined(calls: Sequence[ScriptCall]) -> list[ScriptCall]:
+    """The same aggregates in fewer calls: the one-request ("a") calls of each shard and day
+    summed into one "m" call (one script run instead of one per request; the counts are the
+    same, routes past the cap fold in the same order). Other calls (sampled log rows) are
+    kept as they are. Within a batch, an identity's refusals reach the top-offenders set
+    together, which the Space-Saving bound allows."""
+    groups: dict[tuple[str, ...], _Merged] = {}
+    out: list[ScriptCall] = []
+    for script, keys, args in calls:
+        if script is not lua.MONITOR or not args or args[0] != "a":
+            out.append((script, keys, args))
+            continue
+        group = groups.get(tuple(keys))
+        if group is None:
+            group = groups[tuple(keys)] = _Merged(args)
+        group.add(args)
+    return [(lua.MONITOR, keys, group.args()) for keys, group in groups.items()] + out
+
+
+class _Merged:
+    """The sums of the "a" calls of one key pair (their arguments: see monitor.lua)."""
+
+    __slots__ = ("limits", "offenders", "plain", "routes", "total")
+
+    def __init__(self, first: Sequence[Any]) -> None:
+        self.limits = (first[1], first[10], first[11], first[12])  # ttl, max routes, offenders, other
+        self.total = 0
+        self.plain: dict[str, int] = {}
+        self.routes: dict[str, list[Any]] = {}  # label -> [hits, errors, latency us, {bucket: hits}]
+        self.offenders: dict[str, int] = {}
+
+    def add(self, a: Sequence[Any]) -> None:
+        _, _, status_class, err, reason, bucket, hour, route, lat_us, who = a[:10]
+        plain = self.plain
+        self.total += 1
+        for name in (f"s:{status_class}", f"l:{bucket}", f"h:{hour}"):
+            plain[name] = plain.get(name, 0) + 1
+        if err:
+            plain[f"he:{hour}"] = plain.get(f"he:{hour}", 0) + 1
+        if reason:
+            for name in (f"b:{reason}", f"hb:{hour}"):
+                plain[name] = plain.get(name, 0) + 1
+            self.offenders[who] = self.offenders.get(who, 0) + 1
+        r = self.routes.get(route)
+        if r is None:
+            r = self.routes[route] = [0, 0, 0, {}]
+        r[0] += 1
+        r[1] += 1 if err else 0
+        r[2] += int(lat_us)
+        r[3][bucket] = r[3].get(bucket, 0) + 1
+
+    def args(self) -> list[Any]:
+        ttl, max_routes, max_offenders, other = self.limits
+        out: list[Any] = ["m", ttl, max_routes, max_offenders, other, self.total, len(self.plain)]
+        for name, n in self.plain.items():
+            out += (name, n)
+        out.append(len(self.routes))
+        for route, (hits, errors, lat_us, buckets) in self.routes.items():
+            out += (route, hits, errors, lat_us, len(buckets))
+            for bucket, n in buckets.items():
+                out += (bucket, n)
+        out.append(len(self.offenders))
+        for who, n in self.offenders.items():
+            out += (who, n)
+        return out
 
 
 def flush(store: Any = None) -> int:
-    """Send this process's pending aggregates now (analyse_logs, tests, process exit)."""
+    """Send this process's pending aggregates now (analyse_logs, tests, process exit);
+    returns how many calls were pending (they are sent merged)."""
     due = _batch.drain()
     if due:
         if store is None:
             from smartlayer.store import get_store
 
             store = get_store()
-        store.run_many(due)
+        store.run_many(combined(due))
     return len(due)
 
 

@@ -204,6 +204,77 @@ def test_aggregates_match_a_reference_computed_from_the_same_traffic(smart, sett
     assert {o["identity"]: o["blocked"] for o in stats["top_offenders"]} == dict(offenders)
 
 
+def dump(keys, day, shards):
+    """Every counter and offender of a day's shards, for comparing two ways of writing them."""
+    client = get_store().client
+    out = {}
+    for shard in range(shards):
+        counters, offenders = keys.monitor_day(day, shard)
+        out[shard] = (client.hgetall(counters), client.zrange(offenders, 0, -1, withscores=True))
+    return out
+
+
+@pytest.mark.parametrize("batch", [2, 20, 4000])
+def test_merged_batches_write_what_one_call_per_request_writes(smart, settings, monkeypatch, batch):
+    """The middleware sends its monitoring calls merged (one per shard and day per batch).
+    The same traffic written one call per request and merged in batches leaves identical
+    counters, with the route cap crossed (folding routes into <other>) and the offenders set
+    under its cap."""
+    settings.TIME_ZONE = "UTC"
+    smart(MONITOR_SHARDS=4)
+    monkeypatch.setattr(monitor, "MAX_ROUTES", 3)
+    cfg = get_config()
+    reqs = traffic(1500, seed=batch)
+    reqs += [(DAY_START_MS + i, f"/extra/{i % 7}/", 200, 1.0, None, "ip:1") for i in range(60)]
+    random.Random(batch).shuffle(reqs)
+
+    def calls(keys):
+        return [
+            c
+            for ms, route, status, latency, reason, who in reqs
+            for c in monitor.record(
+                cfg, keys, now_ms=ms, route=route, status=status, latency_ms=latency, reason=reason,
+                identity_key=who,
+            )
+        ]  # fmt: skip
+
+    one, merged = Keys(cfg.key_prefix + ":one"), Keys(cfg.key_prefix + ":merged")
+    run(calls(one))
+    per_request = calls(merged)
+    for i in range(0, len(per_request), batch):
+        chunk = monitor.combined(per_request[i : i + batch])
+        assert len(chunk) <= 4 + sum(1 for c in per_request[i : i + batch] if c[2][0] != "a")
+        get_store().run_many(chunk)
+
+    expected = dump(one, "2026-11-28", 4)
+    assert sum(int(h[b"t"]) for h, _ in expected.values()) == len(reqs)
+    assert any(b"r:" + monitor.OTHER.encode() in h for h, _ in expected.values())  # the cap was crossed
+    assert dump(merged, "2026-11-28", 4) == expected
+
+
+def test_merging_keeps_the_heaviest_offenders_past_the_cap(smart, settings, monkeypatch):
+    """Past the offenders cap, merged batches still keep the heavy offenders (Space-Saving)."""
+    settings.TIME_ZONE = "UTC"
+    monkeypatch.setattr(monitor, "MAX_OFFENDERS", 5)
+    cfg, keys = get_config(), Keys(get_config().key_prefix)
+    senders = [f"ip:10.0.0.{i}" for i in range(30)] + ["ip:10.0.0.3"] * 50 + ["ip:10.0.0.17"] * 20
+    random.Random(3).shuffle(senders)
+    calls = [
+        c
+        for who in senders
+        for c in monitor.record(
+            cfg, keys, now_ms=DAY_START_MS, route="/a", status=403, latency_ms=1, reason="banned",
+            identity_key=who,
+        )
+    ]  # fmt: skip
+    for i in range(0, len(calls), 20):
+        get_store().run_many(monitor.combined(calls[i : i + 20]))
+    assert get_store().client.zcard(keys.monitor_day("2026-11-28", 0)[1]) <= 5
+    top = monitor.day_stats(get_store(), keys, cfg, "2026-11-28")["top_offenders"]
+    assert [t["identity"] for t in top[:2]] == ["ip:10.0.0.3", "ip:10.0.0.17"]
+    assert top[0]["blocked"] >= 51 and top[1]["blocked"] >= 21
+
+
 def test_other_days_and_empty_days_are_separate(smart, settings):
     settings.TIME_ZONE = "UTC"
     cfg, keys = get_config(), Keys(get_config().key_prefix)

@@ -162,7 +162,13 @@ def test_a_batch_of_requests_shares_one_post_view_round_trip(smart, frozen_clock
     monkeypatch.setattr(store, "run_many", lambda calls: pipelines.append(len(calls)) or real_many(calls))
     for i in range(12):
         mw(get(f"/api/users/{i}/", ip=f"198.51.100.{i}"))
-    assert pipelines == [5, 5]  # requests 5 and 10 sent the batch; 11 and 12 wait
+    # requests 5 and 10 sent the batch (merged: one call per shard the 5 senders fall in);
+    # 11 and 12 wait
+    shards = get_config().monitor.shards
+    assert pipelines == [
+        len({monitor.shard_of(f"ip:198.51.100.{i}", shards) for i in batch})
+        for batch in (range(5), range(5, 10))
+    ]
     assert stats()["total_requests"] == 10
     assert monitor.flush() == 2
     assert stats()["total_requests"] == 12

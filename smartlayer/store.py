@@ -558,8 +558,9 @@ class AsyncStore:
 
     async def _give(self, pool: Any, conn: Any) -> None:
         """Keep the connection as the spare, unless a call is waiting for the pool (it would
-        wait for a connection that sits unused) or one is already kept."""
-        if self._spare is None and not self._waiting and conn.is_connected:
+        wait for a connection that sits unused), one is already kept, or the client was
+        rebuilt for another event loop meanwhile (a connection belongs to its loop)."""
+        if self._spare is None and not self._waiting and pool is self._pool and conn.is_connected:
             self._spare = conn
         else:
             await pool.release(conn)

@@ -44,6 +44,11 @@ def main() -> int:
     if missing:
         print(f"smoke: variants missing from the JSON: {missing}")
         return 1
+    variants = data["variants"]
+    no_cpu = [label for label in ("full-get", "django-ratelimit") if "cpu_over_bare_us" not in variants[label]]
+    if no_cpu:
+        print(f"smoke: CPU per request missing for: {no_cpu}")
+        return 1
     print(f"smoke: ok ({len(data['variants'])} variants)")
     return 0
 

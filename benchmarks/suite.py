@@ -510,6 +510,39 @@ def count(v: Variant, src: Source, server: Any, n: int, tries: int = 6) -> None:
     }
 
 
+# The variants whose CPU per request is measured (a few seconds more per run).
+CPU_VARIANTS = (
+    "bare-get", "rt-get", "ratelimit-get", "full-get", "bare-post", "full-post",
+    "Abare-get", "Art-get", "Afull-get", "django-ratelimit", "drf", "limits",
+)  # fmt: skip
+
+
+def redis_cpu_s(server: Any) -> float:
+    info = server.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def cpu_costs(vs: list[Variant], src: Source, server: Any, n: int, rounds: int, rng: random.Random) -> None:
+    """CPU time per request, what a saturated server pays rather than what a request waits:
+    this process's (every thread, time.process_time: Python, the kernel's work for its
+    sockets, Django's executor threads under ASGI) and the Redis server's (INFO cpu, which
+    counts every client of that server). Medians over interleaved rounds, never timed with
+    the instrumented counting."""
+    chosen = [v for v in vs if v.label in CPU_VARIANTS]
+    samples: dict[str, list[tuple[float, float]]] = {v.label: [] for v in chosen}
+    for _ in range(rounds):
+        rng.shuffle(chosen)
+        for v in chosen:
+            r0, p0 = redis_cpu_s(server), time.process_time()
+            run(v, src, n)
+            p1, r1 = time.process_time(), redis_cpu_s(server)
+            samples[v.label].append(((p1 - p0) / n * 1e6, (r1 - r0) / n * 1e6))
+        gc.collect()
+    for v in chosen:
+        v.counts["cpu_process_us"] = statistics.median(a for a, _ in samples[v.label])
+        v.counts["cpu_redis_us"] = statistics.median(b for _, b in samples[v.label])
+
+
 # -- statistics --------------------------------------------------------------------------------
 
 
@@ -785,6 +818,9 @@ def summarise(vs: list[Variant], ping: float) -> dict[str, dict[str, Any]]:
             else rows["full-" + r["method"].lower()]
         )
         r["vs_full"] = r["overhead_us"] / full["overhead_us"] if full["overhead_us"] else None
+        if "cpu_process_us" in r and "cpu_process_us" in base:
+            r["cpu_us"] = r["cpu_process_us"] + r["cpu_redis_us"]
+            r["cpu_over_bare_us"] = r["cpu_us"] - (base["cpu_process_us"] + base["cpu_redis_us"])
     return rows
 
 
@@ -894,6 +930,34 @@ def markdown(data: dict[str, Any]) -> str:
             f"| {drf_alone / full['overhead_us']:.2f}x | {drf_alone / rl['overhead_us']:.2f}x | - |"
         )
     out.append("")
+    cpu_rows = [label for label in CPU_VARIANTS if "cpu_over_bare_us" in rows.get(label, {})]
+    if cpu_rows:
+        out.extend(["## CPU per request: this process (all threads) and the Redis server", ""])
+        out.append(
+            "What a saturated server pays per request, not what one request waits: CPU time of this "
+            "process (time.process_time, every thread, the kernel's socket work included) and of the "
+            "Redis server (INFO cpu: every client of that server counts, so use a quiet one), medians "
+            "of 3 interleaved rounds."
+        )
+        out.append("")
+        out.append("| variant | process µs | Redis µs | total µs | over bare µs | ÷ smartlayer full stack |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        full_cpu = {
+            server: rows.get(label, {}).get("cpu_over_bare_us")
+            for server, label in (("WSGI", "full-get"), ("ASGI", "Afull-get"))
+        }
+        for label in cpu_rows:
+            r = rows[label]
+            ref = full_cpu.get(r["server"])
+            if r["method"] == "POST":
+                ref = rows["full-post"].get("cpu_over_bare_us")
+            ratio = r["cpu_over_bare_us"] / ref if ref and r["group"] != "bare" else None
+            out.append(
+                f"| ({label}) {r['name']} | {r['cpu_process_us']:.0f} | {r['cpu_redis_us']:.0f} "
+                f"| {r['cpu_us']:.0f} | {'-' if r['group'] == 'bare' else _f(r['cpu_over_bare_us'])} "
+                f"| {'-' if ratio is None else f'{ratio:.2f}x'} |"
+            )
+        out.append("")
     if data.get("refusals"):
         out.append(
             "Same limits, checked after the timing (first request refused for one new user sending "
@@ -1061,6 +1125,8 @@ def main(argv: list[str] | None = None) -> int:
                 item.timings += this_round
                 item.rounds.append(med_us(this_round))
             gc.collect()
+        # half a round per variant and user: with the rounds above, far below the burst rule
+        cpu_costs(vs, src, server, max(1, per_round // 2), 3, rng)
         end_load = os.getloadavg()
         by = {v.label: v for v in vs}
         refusals = [

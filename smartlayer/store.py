@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import os
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -313,6 +315,11 @@ class Store:
         self._pool: Any = None
         self._scripts: dict[str, Any] = {}
         self._lock = threading.Lock()
+        # Connections kept out of the pool between calls, as (connection, pid), and one entry
+        # per call looking for a connection: see _take. Lists, because append and pop are
+        # atomic between threads.
+        self._spare: list[tuple[Any, int]] = []
+        self._waiting: list[int] = []
 
     @property
     def client(self) -> Any:
@@ -372,7 +379,7 @@ class Store:
         by another call. Scripts Redis lost (NOSCRIPT) are loaded and only their calls sent
         again."""
         pool = self._pool
-        conn = pool.get_connection()
+        conn, done = self._take(pool), False
         try:
             conn.send_packed_command(_packed(calls), check_health=False)
             if meanwhile is not None:
@@ -389,8 +396,50 @@ class Store:
                     conn.read_response()
                 for i, r in zip(missing, _send_and_read(conn, [calls[i] for i in missing]), strict=True):
                     results[i] = r
+            done = True
             return results
         finally:
+            self._give(pool, conn, done)
+
+    def _take(self, pool: Any) -> Any:
+        """A connection for one exchange: a spare one when it is clean, else the pool's. The
+        pool (REDIS_MAX_CONNECTIONS, waiting up to REDIS_POOL_TIMEOUT) costs its locks, a
+        queue and a health check per call (~16 us inside a request); a spare gets the same
+        check (unread data, a connection the server closed: one non-blocking read)."""
+        waiting = self._waiting
+        waiting.append(1)  # before looking for a spare: a call ending meanwhile hands its own on
+        try:
+            try:
+                conn, pid = self._spare.pop()
+            except IndexError:
+                return pool.get_connection()
+            if pid != os.getpid():  # forked: the socket is the parent's; the pool resets itself
+                return pool.get_connection()
+            try:
+                if not conn.can_read(timeout=0):
+                    return conn
+            except _ERRORS:
+                pass
+            conn.disconnect()  # whatever it held goes with it; the pool reconnects it
+            pool.release(conn)
+            return pool.get_connection()
+        finally:
+            waiting.pop()
+
+    def _give(self, pool: Any, conn: Any, clean: bool) -> None:
+        """Keep a connection whose exchange completed as a spare, unless another call is
+        looking for one (it may be waiting for the pool, which would never see this one), a
+        spare is already kept, or the client was rebuilt meanwhile; else back to the pool.
+        A call that starts looking while this one is being kept gets it through the pool."""
+        if not clean or self._waiting or self._spare or pool is not self._pool:
+            pool.release(conn)
+            return
+        self._spare.append((conn, os.getpid()))
+        if self._waiting:
+            try:
+                conn, _ = self._spare.pop()
+            except IndexError:  # the call that came took it
+                return
             pool.release(conn)
 
     def _on_cluster(self, calls: Sequence[ScriptCall]) -> list[Any]:
@@ -513,7 +562,7 @@ class AsyncStore:
         """Store._exchange with redis.asyncio (its connections too disconnect on any error,
         cancellation included)."""
         pool = self._pool
-        conn = await self._take(pool)
+        conn, done = await self._take(pool), False
         try:
             await _asend(conn, calls)
             if meanwhile is not None:
@@ -531,36 +580,40 @@ class AsyncStore:
                 again = await _asend_and_read(conn, [calls[i] for i in missing])
                 for i, r in zip(missing, again, strict=True):
                     results[i] = r
+            done = True
             return results
         finally:
-            await self._give(pool, conn)
+            await self._give(pool, conn, done)
 
     async def _take(self, pool: Any) -> Any:
         """A connection for one exchange: the spare one when it is clean, else the pool's.
         The pool (REDIS_MAX_CONNECTIONS, waiting up to REDIS_POOL_TIMEOUT) costs two lock
         acquisitions, a timer and a health check per call (~10 us alone, ~25 us inside an
-        ASGI request); between calls on one event loop, one connection skips them."""
+        ASGI request); between calls on one event loop, one connection skips them, with the
+        same check (unread data, a connection the server closed)."""
         conn, self._spare = self._spare, None
         if conn is not None:
             try:
-                clean = conn.is_connected and not await conn.can_read()  # no yield: buffer, EOF
+                if not await getattr(conn, _ASYNC_CAN_READ)():  # redis-py 8: no yield; buffer, EOF
+                    return conn
             except _ERRORS:
-                clean = False
-            if clean:
-                return conn
+                pass
         self._waiting += 1  # before any await: a call ending meanwhile hands its connection on
         try:
             if conn is not None:
-                await pool.release(conn)  # the pool reconnects it, as it would its own
+                with suppress(*_ERRORS):
+                    await conn.disconnect()  # whatever it held goes with it
+                await pool.release(conn)  # the pool reconnects it
             return await pool.get_connection()
         finally:
             self._waiting -= 1
 
-    async def _give(self, pool: Any, conn: Any) -> None:
-        """Keep the connection as the spare, unless a call is waiting for the pool (it would
-        wait for a connection that sits unused), one is already kept, or the client was
-        rebuilt for another event loop meanwhile (a connection belongs to its loop)."""
-        if self._spare is None and not self._waiting and pool is self._pool and conn.is_connected:
+    async def _give(self, pool: Any, conn: Any, clean: bool) -> None:
+        """Keep a connection whose exchange completed as the spare, unless a call is waiting
+        for the pool (it would wait for a connection that sits unused), one is already kept,
+        or the client was rebuilt for another event loop meanwhile (a connection belongs to
+        its loop); else back to the pool."""
+        if clean and self._spare is None and not self._waiting and pool is self._pool:
             self._spare = conn
         else:
             await pool.release(conn)
@@ -618,6 +671,11 @@ class AsyncStore:
             raise StoreUnavailable(str(exc)) from exc
         self.breaker.success()
         return list(results)
+
+
+# What the asyncio pool asks a connection before handing it out: can_read() since redis-py 8
+# (can_read_destructive() is deprecated there), can_read_destructive() before.
+_ASYNC_CAN_READ = "can_read" if hasattr(redis.asyncio.Connection, "can_read") else "can_read_destructive"
 
 
 def _packed(calls: Sequence[ScriptCall]) -> list[bytes]:

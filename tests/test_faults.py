@@ -13,8 +13,10 @@ import dataclasses
 import inspect
 import json
 import logging
+import os
 import shutil
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -438,8 +440,68 @@ def test_the_async_spare_connection_never_starves_a_waiting_call(server):
     assert opened == 1
 
 
-def test_a_spare_connection_the_server_closed_fails_no_call(server):
-    """The spare connection skips the pool's health check, so it checks what the pool would:
+def test_the_sync_spare_connection_never_starves_a_waiting_thread(server):
+    """Store keeps a connection out of the pool between calls too. With a pool of one
+    connection and 12 threads, every other thread waits for the pool: the spare must go back
+    to the pool for them, or they wait REDIS_POOL_TIMEOUT and fail."""
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(
+        get_config(), redis_url=server.url, redis_timeout=2.0, redis_max_connections=1, redis_pool_timeout=0.5
+    )
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+    s = Store(cfg, Breaker(100, COOLDOWN))
+    assert s.run(echo, [], ["warm"]) == b"warm"  # the pool's one connection is the spare now
+    failures: list[str] = []
+
+    def work(t: int) -> None:
+        for i in range(30):
+            try:
+                got = s.run(echo, [], [f"{t}:{i}"])
+            except StoreUnavailable as exc:
+                failures.append(str(exc))
+            else:
+                if got != f"{t}:{i}".encode():
+                    failures.append(f"{t}:{i} got {got!r}")
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    assert s.run(echo, [], ["after"]) == b"after"
+    pool = s.client.connection_pool
+    assert len(pool._connections) == 1  # never a second connection
+    s.client.close()
+
+
+def test_a_forked_child_never_uses_its_parents_spare_connection(server):
+    """A process forked after a call (gunicorn --preload, multiprocessing) inherits the
+    parent's spare connection, the same socket: the child must open its own, or the two
+    processes' replies would cross."""
+    from smartlayer import lua
+    from smartlayer.conf import get_config
+
+    cfg = dataclasses.replace(get_config(), redis_url=server.url, redis_timeout=2.0)
+    echo = lua.LuaScript("echo", "return ARGV[1]")
+    s = Store(cfg, Breaker(100, COOLDOWN))
+    assert s.run(echo, [], ["parent"]) == b"parent"
+    pid = os.fork()
+    if pid == 0:  # the child: its own calls, while the parent makes its own
+        ok = all(s.run(echo, [], [f"child{i}"]) == f"child{i}".encode() for i in range(200))
+        os._exit(0 if ok else 1)
+    seen = [s.run(echo, [], [f"parent{i}"]) for i in range(200)]
+    _, status = os.waitpid(pid, 0)
+    assert seen == [f"parent{i}".encode() for i in range(200)]
+    assert os.waitstatus_to_exitcode(status) == 0
+    s.client.close()
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_a_spare_connection_the_server_closed_fails_no_call(server, kind):
+    """Either store's spare skips the pool's health check, so it checks what the pool would:
     a connection Redis closed (CLIENT KILL, a restart, a timeout) is replaced, not used."""
     from smartlayer import lua
     from smartlayer.conf import get_config
@@ -459,7 +521,22 @@ def test_a_spare_connection_the_server_closed_fails_no_call(server):
         await s.client.aclose()
         return seen
 
-    assert asyncio.run(go()) == [b"first", b"after0", b"after1", b"after2"]
+    def go_sync() -> list[Any]:
+        s = Store(cfg, b)
+        seen = [s.run(echo, [], ["first"])]
+        for i in range(3):
+            assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+            time.sleep(0.05)
+            seen.append(s.run(echo, [], [f"after{i}"]))
+        s.client.close()
+        return seen
+
+    assert (asyncio.run(go()) if kind == "async" else go_sync()) == [
+        b"first",
+        b"after0",
+        b"after1",
+        b"after2",
+    ]
     assert b.allow()
     admin.close()
 

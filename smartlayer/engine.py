@@ -42,6 +42,7 @@ class Prepared:
     verdict: anomaly.Verdict = anomaly.NOTHING
     inspection: validator.Inspection | None = None
     early: Outcome | None = None  # the validator's block, decided while Redis works
+    carry: list[ScriptCall] = field(default_factory=list)  # sent with the call (monitor batch)
 
     def add(self, name: str, keys: list[str], args: list[Any]) -> None:
         self.sections.append(name)
@@ -122,6 +123,8 @@ class Engine:
             p.rule = ratelimit.match(self.cfg, identity.plan, request.path)
             if p.rule is not None:
                 p.add("ratelimit", *ratelimit.section(self.keys, identity.key, p.rule))
+        if "monitor" in self.features:
+            p.carry = monitor.due(self.cfg)
         return p
 
     def validate(self, p: Prepared, request: Any) -> None:
@@ -241,7 +244,7 @@ class Engine:
         calls: list[ScriptCall] = []
         if "monitor" in self.features:
             reason = _monitor_reason(outcome) if refused else None
-            calls += monitor.batched(self.cfg, monitor.record(
+            calls += monitor.kept(self.cfg, monitor.record(
                 self.cfg, self.keys, now_ms=p.now, route=route, status=status, latency_ms=latency_ms,
                 reason=reason, identity_key=p.identity.key, method=method,
             ))  # fmt: skip

@@ -74,7 +74,11 @@ class SmartLayerMiddleware:
             return response
         try:
             replies = get_store().run(
-                lua.PRE_REQUEST, prepared.keys, prepared.args, self._validate(request, prepared)
+                lua.PRE_REQUEST,
+                prepared.keys,
+                prepared.args,
+                self._validate(request, prepared),
+                prepared.carry,
             )
         except StoreUnavailable:
             return self._without_redis(request, prepared) or self.get_response(request)
@@ -104,7 +108,11 @@ class SmartLayerMiddleware:
             return response
         try:
             replies = await get_async_store().run(
-                lua.PRE_REQUEST, prepared.keys, prepared.args, self._validate(request, prepared)
+                lua.PRE_REQUEST,
+                prepared.keys,
+                prepared.args,
+                self._validate(request, prepared),
+                prepared.carry,
             )
         except StoreUnavailable:
             return self._without_redis(request, prepared) or await self.get_response(request)

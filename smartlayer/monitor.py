@@ -193,11 +193,13 @@ def record(
 
 
 # --- batching ---------------------------------------------------------------------------
-# Each process keeps the calls of its last requests and sends them together, in the post-view
-# pipeline of the request that fills the batch (MONITOR_BATCH) or finds the oldest one older
-# than MONITOR_FLUSH_SECONDS: most requests then make no post-view round trip at all. Counts
-# are exact, only late by at most that much; a process flushes what it holds when it exits,
-# and a forked child starts empty (its parent's calls are the parent's to send).
+# Each process keeps the calls of its last requests and sends them together, summed: with the
+# pre-view call of the first request that finds the batch full (MONITOR_BATCH) or its oldest
+# call older than MONITOR_FLUSH_SECONDS (in the same write: no round trip of their own), or,
+# for requests that make no pre-view call (allow-listed, monitoring alone), in the post-view
+# pipeline of the request that fills it. Counts are exact, only late by that much; a process
+# flushes what it holds when it exits, and a forked child starts empty (its parent's calls
+# are the parent's to send).
 
 _logger = logging.getLogger("smartlayer")
 
@@ -222,6 +224,31 @@ class _Batch:
             due, self.calls = self.calls, []
         return due
 
+    def keep(self, calls: list[ScriptCall], size: int) -> list[ScriptCall]:
+        """Keep ``calls`` for a later pre-view call to carry (see due); return them at once
+        when batching is off, and the whole batch if it grew far past its size (no pre-view
+        call has come to take it)."""
+        if size <= 1:
+            return calls
+        with self.lock:
+            if not self.calls:
+                self.oldest = clock.monotonic()
+            self.calls.extend(calls)
+            if len(self.calls) < 4 * size:
+                return []
+            due, self.calls = self.calls, []
+        return due
+
+    def take_due(self, size: int, max_age: float) -> list[ScriptCall]:
+        """Every kept call when the batch is full or its oldest call this old, else []."""
+        if not self.calls:  # the usual case, without the lock
+            return []
+        with self.lock:
+            if not self.calls or (len(self.calls) < size and clock.monotonic() - self.oldest < max_age):
+                return []
+            due, self.calls = self.calls, []
+        return due
+
     def drain(self) -> list[ScriptCall]:
         with self.lock:
             due, self.calls = self.calls, []
@@ -240,6 +267,20 @@ def batched(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
     the batch merged (see merge)."""
     due = _batch.add(calls, cfg.monitor.batch, cfg.monitor.flush_seconds)
     return combined(due) if len(due) > 1 else due
+
+
+def kept(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
+    """After the view of a request that made a pre-view call: keep its monitoring calls for
+    the next pre-view call of this process to carry (``due``), so that sending a batch costs
+    no round trip of its own; [] unless batching is off (MONITOR_BATCH = 1: send them now)."""
+    due = _batch.keep(calls, cfg.monitor.batch)
+    return combined(due) if len(due) > 1 else due
+
+
+def due(cfg: Config) -> list[ScriptCall]:
+    """Before a pre-view call: the batch, summed, when it is full or MONITOR_FLUSH_SECONDS
+    old, for that call to carry in the same write; else []."""
+    return combined(_batch.take_due(cfg.monitor.batch, cfg.monitor.flush_seconds))
 
 
 def combined(calls: Sequence[ScriptCall]) -> list[ScriptCall]:

@@ -345,31 +345,45 @@ class Store:
         keys: Sequence[str],
         args: Sequence[Any],
         meanwhile: Callable[[], None] | None = None,
+        carry: Sequence[ScriptCall] = (),
     ) -> Any:
         """Run one script once, or raise StoreUnavailable. ``meanwhile`` (a callable that
         never raises) is called exactly once, whatever happens: on a single Redis between
         sending the script and reading its reply, so its time hides behind the round trip;
-        elsewhere (Cluster, fakeredis, an open circuit) before returning or raising."""
+        elsewhere (Cluster, fakeredis, an open circuit) before returning or raising.
+        ``carry``: best-effort calls whose results nobody waits for (the monitor's batch),
+        sent after the script in the same write on a single Redis, or after it elsewhere;
+        their failures never fail this call."""
         once = _Once(meanwhile)
         try:
             if self._cluster:
-                return self._on_cluster([(script, keys, args)])[0]
+                result = self._on_cluster([(script, keys, args)])[0]
+                self._carry_apart(carry)
+                return result
             if not self.breaker.allow():
                 raise StoreUnavailable("circuit open")
             try:
                 client = self.client
                 if self._pool is not None:
-                    (result,) = self._exchange([(script, keys, args)], once)
+                    result, *others = self._exchange([(script, keys, args), *carry], once)
                     _raise_first_error((result,))
+                    _log_carried(others)
                 else:
                     result = self._scripts[script.name](keys=keys, args=args, client=client)
             except _ERRORS as exc:
                 self.breaker.failure(exc)
                 raise StoreUnavailable(str(exc)) from exc
             self.breaker.success()
+            if self._pool is None:
+                self._carry_apart(carry)
             return result
         finally:
             once()
+
+    def _carry_apart(self, carry: Sequence[ScriptCall]) -> None:
+        if carry:
+            with suppress(StoreUnavailable):  # logged by the breaker
+                self.run_many(carry)
 
     def _exchange(self, calls: Sequence[ScriptCall], meanwhile: _Once | None = None) -> list[Any]:
         """The calls as EVALSHAs in one write on a pooled connection, and their replies (an
@@ -535,28 +549,39 @@ class AsyncStore:
         keys: Sequence[str],
         args: Sequence[Any],
         meanwhile: Callable[[], None] | None = None,
+        carry: Sequence[ScriptCall] = (),
     ) -> Any:
         """Store.run; ``meanwhile`` is synchronous and runs on the event loop."""
         once = _Once(meanwhile)
         try:
             if self._cluster:
-                return (await self._on_cluster([(script, keys, args)]))[0]
+                result = (await self._on_cluster([(script, keys, args)]))[0]
+                await self._carry_apart(carry)
+                return result
             if not self.breaker.allow():
                 raise StoreUnavailable("circuit open")
             try:
                 client = self.client
                 if self._pool is not None:
-                    (result,) = await self._exchange([(script, keys, args)], once)
+                    result, *others = await self._exchange([(script, keys, args), *carry], once)
                     _raise_first_error((result,))
+                    _log_carried(others)
                 else:
                     result = await self._scripts[script.name](keys=keys, args=args, client=client)
             except _ERRORS as exc:
                 self.breaker.failure(exc)
                 raise StoreUnavailable(str(exc)) from exc
             self.breaker.success()
+            if self._pool is None:
+                await self._carry_apart(carry)
             return result
         finally:
             once()
+
+    async def _carry_apart(self, carry: Sequence[ScriptCall]) -> None:
+        if carry:
+            with suppress(StoreUnavailable):  # logged by the breaker
+                await self.run_many(carry)
 
     async def _exchange(self, calls: Sequence[ScriptCall], meanwhile: _Once | None = None) -> list[Any]:
         """Store._exchange with redis.asyncio (its connections too disconnect on any error,
@@ -741,6 +766,13 @@ def _evalsha_all(pipe: Any, calls: Sequence[ScriptCall]) -> Any:
     for script, keys, args in calls:
         pipe.evalsha(script.sha, len(keys), *keys, *args)
     return pipe
+
+
+def _log_carried(results: Sequence[Any]) -> None:
+    """An error reply to a carried call (a bug, not an outage: the connection is fine)."""
+    for r in results:
+        if isinstance(r, Exception):
+            logger.warning("smartlayer: a call sent with the pre-view script failed: %s", r)
 
 
 def _raise_first_error(results: Sequence[Any]) -> None:

@@ -56,6 +56,26 @@ def test_async_store_runs_the_same_scripts(smart):
     assert lua.fields(one[0])[1] == b"async" and lua.fields(many[0][0])[1] == b"async"
 
 
+@pytest.mark.parametrize("kind", ["sync", "async"])
+def test_carried_calls_go_with_the_script_and_never_fail_it(smart, kind):
+    """run(..., carry=...) sends best-effort calls with the script (the monitor's batch):
+    they all run, the script's own reply comes back, and a carried call's error reply does
+    not fail the call."""
+    s = store.get_store()
+    call, _ = ban_call("u:7")
+    counter = get_config().key_prefix + ":carried"
+    incr = lua.LuaScript("incr", "return redis.call('INCRBY', KEYS[1], ARGV[1])")
+    bad = lua.LuaScript("bad", "return redis.error_reply('a bug')")
+    carry = [(incr, [counter], [2]), (bad, [], []), (incr, [counter], [3])]
+    if kind == "sync":
+        reply = s.run(*call, None, carry)
+    else:
+        reply = asyncio.run(store.get_async_store().run(*call, None, carry))
+    assert lua.fields(reply[0])[0] == b"-2"  # no ban: the script's own reply
+    assert int(s.client.get(counter)) == 5
+    s.client.delete(counter)
+
+
 def test_embedded_sync_and_async_share_one_server(settings):
     settings.SMART_MIDDLEWARE = {"KEY_PREFIX": "shared"}
     store.get_store().client.set("shared:x", "1", px=5000)

@@ -61,19 +61,28 @@ def test_carried_calls_go_with_the_script_and_never_fail_it(smart, kind):
     """run(..., carry=...) sends best-effort calls with the script (the monitor's batch):
     they all run, the script's own reply comes back, and a carried call's error reply does
     not fail the call."""
-    s = store.get_store()
+    from smartlayer import monitor
+
+    cfg, s = get_config(), store.get_store()
+    keys = Keys(cfg.key_prefix)
     call, _ = ban_call("u:7")
-    counter = get_config().key_prefix + ":carried"
-    incr = lua.LuaScript("incr", "return redis.call('INCRBY', KEYS[1], ARGV[1])")
-    bad = lua.LuaScript("bad", "return redis.error_reply('a bug')")
-    carry = [(incr, [counter], [2]), (bad, [], []), (incr, [counter], [3])]
+    now = 1_764_460_800_000  # 2025-11-30 00:00 UTC
+    day, _ = monitor.local_day(now)
+    counted = [
+        c
+        for i in range(3)
+        for c in monitor.record(
+            cfg, keys, now_ms=now, route="/a", status=200, latency_ms=1.0, reason=None, identity_key=f"u:{i}"
+        )
+    ]
+    broken = (lua.MONITOR, (keys.monitor_log(),), ("l", 60, b"row", "not a number"))  # a Lua error
+    carry = [*monitor.combined(counted[:2]), broken, *counted[2:]]
     if kind == "sync":
         reply = s.run(*call, None, carry)
     else:
         reply = asyncio.run(store.get_async_store().run(*call, None, carry))
     assert lua.fields(reply[0])[0] == b"-2"  # no ban: the script's own reply
-    assert int(s.client.get(counter)) == 5
-    s.client.delete(counter)
+    assert monitor.day_stats(s, keys, cfg, day)["total_requests"] == 3
 
 
 def test_embedded_sync_and_async_share_one_server(settings):

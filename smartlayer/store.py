@@ -320,6 +320,9 @@ class Store:
         # atomic between threads.
         self._spare: list[tuple[Any, int]] = []
         self._waiting: list[int] = []
+        # A django-redis pool (CACHE_ALIAS) is shared with the cache, whose callers may wait
+        # for a connection we would keep aside: no spare there.
+        self._spares = not cfg.cache_alias
 
     @property
     def client(self) -> Any:
@@ -448,9 +451,10 @@ class Store:
     def _give(self, pool: Any, conn: Any, clean: bool) -> None:
         """Keep a connection whose exchange completed as a spare, unless another call is
         looking for one (it may be waiting for the pool, which would never see this one), a
-        spare is already kept, or the client was rebuilt meanwhile; else back to the pool.
+        spare is already kept, the client was rebuilt meanwhile, or the pool is a
+        django-redis cache's (its own callers could wait for it); else back to the pool.
         A call that starts looking while this one is being kept gets it through the pool."""
-        if not clean or self._waiting or self._spare or pool is not self._pool:
+        if not clean or self._waiting or self._spare or pool is not self._pool or not self._spares:
             pool.release(conn)
             return
         self._spare.append((conn, os.getpid()))

@@ -126,6 +126,8 @@ def test_cache_alias_reuses_the_django_redis_pool(settings, rf_user, frozen_cloc
     run = call()
     assert [run(rf_user("/x")).status_code for _ in range(3)] == [200, 200, 429]
     client = get_redis_connection("default")
+    # the cache's pool is shared with the cache's callers: no connection kept aside from it
+    assert store.get_store()._spare == [] and not client.connection_pool._in_use_connections
     for key in client.scan_iter(match=f"alias{frozen_clock()}:*"):
         client.delete(key)
 

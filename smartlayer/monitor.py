@@ -264,7 +264,7 @@ _batch = _Batch()
 
 def batched(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
     """The monitoring calls to send with this request: none until the batch is due, then
-    the batch merged (see merge)."""
+    the batch summed (see combined)."""
     due = _batch.add(calls, cfg.monitor.batch, cfg.monitor.flush_seconds)
     return combined(due) if len(due) > 1 else due
 
@@ -280,7 +280,8 @@ def kept(cfg: Config, calls: list[ScriptCall]) -> list[ScriptCall]:
 def due(cfg: Config) -> list[ScriptCall]:
     """Before a pre-view call: the batch, summed, when it is full or MONITOR_FLUSH_SECONDS
     old, for that call to carry in the same write; else []."""
-    return combined(_batch.take_due(cfg.monitor.batch, cfg.monitor.flush_seconds))
+    due = _batch.take_due(cfg.monitor.batch, cfg.monitor.flush_seconds)
+    return combined(due) if due else due
 
 
 def combined(calls: Sequence[ScriptCall]) -> list[ScriptCall]:

@@ -239,6 +239,38 @@ def test_stopped_redis_fails_fast_then_enforcement_resumes(
     assert not [r for r in caplog.records if "internal error" in r.getMessage()]
 
 
+def test_monitoring_batches_ride_through_an_outage_without_a_500(
+    server, configure, serve, breaker_clock, fail_mode, caplog
+):
+    """The monitoring batch rides with a pre-view script (MONITOR_BATCH > 1). Through a
+    stopped Redis every request gets its degraded answer, never a 500; afterwards a record
+    kept from before the outage is counted with the new ones: nothing is lost that was not
+    on its way."""
+    from smartlayer import monitor
+    from smartlayer.conf import get_config
+    from smartlayer.keys import Keys
+
+    configure(
+        MONITOR_BATCH=3,
+        MONITOR_FLUSH_SECONDS=600,
+        RATE_LIMIT_PLANS={"anonymous": {"/api/": {"per_minute": 1000}}},
+    )
+    request = serve()
+    assert [request().status_code for _ in range(4)] == [200] * 4  # the 4th carried 1-3
+    server.stop()
+    for _ in range(THRESHOLD + 2):
+        assert_degraded(request(), fail_mode)
+    server.start()  # empty: no persistence
+    breaker_clock.advance(COOLDOWN + 0.1)
+    assert [request().status_code for _ in range(7)] == [200] * 7
+    monitor.flush()
+    cfg = get_config()
+    day, _ = monitor.local_day(clock.now_ms())
+    # the 4th request's record (kept through the outage) and the 7 after it
+    assert monitor.day_stats(store.get_store(), Keys(cfg.key_prefix), cfg, day)["total_requests"] == 8
+    assert not [r for r in caplog.records if "internal error" in r.getMessage()]
+
+
 def test_hung_redis_costs_at_most_threshold_timeouts(server, configure, serve, spy, breaker_clock, fail_mode):
     configure(REDIS_TIMEOUT=0.003)
     request = serve()

@@ -62,7 +62,7 @@ def p99(xs: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "holdout", "all", "fresh"), default="dev")
+    ap.add_argument("--split", choices=("dev", "holdout", "all", "fresh", "extra", "fresh2"), default="dev")
     ap.add_argument("--json", dest="json_out", help="write the figures (and misses) to this file")
     ap.add_argument(
         "--show-misses",

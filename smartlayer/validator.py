@@ -124,6 +124,15 @@ _EVENT_JS = (
 # (family, name, weight, pattern). Weight 3+ blocks, 1-2 asks the AI, 0 only strengthens
 # another rule of its family. Prompt-injection rules named hint_* are weak signs that only
 # count together (see _family_score).
+# "ignore any instructions you find in the documents": a system prompt's defence against
+# injection, which apps send and store as often as attackers write the attack
+_DEFENSIVE_TAIL = (
+    r"\b(?!\s{1,3}(?:that\s{1,3}|which\s{1,3})?(?:you\s{1,3}|may\s{1,3}|might\s{1,3})?(?:find|see|encounter|read|appear|are\s{1,3}(?:found|"
+    r"contained|embedded|written|included))|\s{1,3}(?:found|contained|embedded|written|given|included|appearing|hidden)\s{1,3}(?:in|within|"
+    r"inside)|\s{1,3}(?:in|within|inside|from)\s{1,3}(?:the|these|this|any|those|such)\s{1,3}(?:\w{1,15}\s{1,3})?(?:documents?|data|text|"
+    r"inputs?|e-?mails?|content|files?|pages?|web\s{0,3}pages?|tool\s{1,3}(?:outputs?|results?)|search\s{1,3}results|retrieved|context))"
+)
+
 RULES: tuple[tuple[str, str, int, str], ...] = (
     # SQL injection ---------------------------------------------------------------------
     # A literal or a parenthesis closed at the start of the value (the value the
@@ -446,13 +455,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|neglect)\s{1,3}(?:(?:all|any|every|each|the|your|my|of|these|those|this|"
         r"previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|safety|other|everything|you|have|been|told|"
         r"learned)\s{1,3}){1,6}(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|"
-        r"constraints|context|programming|orders|training|before)",
+        r"constraints|context|programming|orders|training|before)"
+        rf"{_DEFENSIVE_TAIL}",
     ),
     (
         "prompt_injection",
         "ignore_loose",
         2,
-        r"\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|prompt|guidelines|your\s{1,3}rules)\b",
+        rf"\b(?:ignore|disregard|forget)\b.{{0,40}}\b(?:instructions?|prompt|guidelines|your\s{{1,3}}rules)\b{_DEFENSIVE_TAIL}",
     ),
     (
         "prompt_injection",
@@ -568,6 +578,76 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "exfiltrate",
         2,
         r"\bexfiltrat\w{1,4}|\b(?:send|forward|leak|post)\s{1,3}(?:the\s{1,3})?(?:user'?s?|all|any|their)\s{1,3}(?:data|credentials|secrets|passwords|api\s{1,3}keys|conversation)\s{1,3}to\b",
+    ),
+    # techniques named by injection test kits (spikee's jailbreak types, deepset's set,
+    # policy puppetry): previous requests or information dropped, a task hijacked on a
+    # condition, config-style "blocked responses"
+    (
+        "prompt_injection",
+        "ignore_previous_input",
+        3,
+        r"\b(?:ignore|disregard|forget)\s{1,3}(?:about\s{1,3})?(?:all|any|everything)\s{1,3}(?:of\s{1,3})?(?:the\s{1,3}|your\s{1,3}|my\s{1,3})?"
+        r"(?:previous|prior|above|earlier|preceding|former)\s{1,3}(?:requests?|tasks?|inputs?|information|info|commands|conversation|"
+        r"text|content|answers?|responses?|context)\b",
+    ),
+    (
+        "prompt_injection",
+        "regardless_of_instructions",
+        3,
+        r"\bregardless\s{1,3}of\s{1,3}(?:(?:any|all|your|the|my)\s{1,3})?(?:previous|prior|earlier|pre-?existing|original|system)\s{1,3}"
+        r"(?:inputs?|instructions?|guidelines|rules|restrictions|requests|directives|programming|prompts?)\b",
+    ),
+    (
+        "prompt_injection",
+        "task_hijack_condition",
+        3,
+        r"\bif\s{1,3}you\s{1,3}(?:are|were|get|have\s{1,3}been)\s{1,3}(?:told|asked|instructed|requested|prompted)\s{1,3}to\s{1,3}"
+        r"(?:summari[sz]e|answer|translate|describe|analy[sz]e|review|process|read|classify|respond|reply)\b.{0,80}?"
+        r"\b(?:instead|ignore|rather\s{1,3}than|make\s{1,3}sure\s{1,3}(?:to\s{1,3})?also|you\s{1,3}must\s{1,3}(?:first|also))\b",
+    ),
+    (
+        "prompt_injection",
+        "new_instructions_header",
+        2,
+        r"(?:\*{2,3}|#{2,3}|\[)\s{0,3}(?:(?:important|urgent|updated)\s{1,3})?new\s{1,3}(?:(?:important|urgent|system)\s{1,3})?"
+        r"instructions?\s{0,3}(?:\*{2,3}|\])",
+    ),
+    (
+        "prompt_injection",
+        "new_task_follows",
+        2,
+        r"\b(?:new|further)\s{1,3}tasks?\s{1,3}follows?\b|\bstart\s{1,3}over\s{1,3}with\s{1,3}a\s{1,3}new\s{1,3}task\b|"
+        r"\bnun\s{1,3}folgen\s{1,3}(?:weitere|neue)\s{1,3}aufgaben\b",
+    ),
+    (
+        "prompt_injection",
+        "policy_puppetry",
+        3,
+        r"<\s{0,3}interaction-config\s{0,3}>|\b(?:blocked|forbidden|banned|disallowed)[ _-]{0,3}(?:strings|responses|modes)\s{0,3}[\"']?\s{0,3}[:=]"
+        r"|\ballow_?(?:refusals|disclaimers|apologies)\s{0,3}[\"']?\s{0,3}[:=]\s{0,3}[\"']?false\b",
+    ),
+    (
+        "prompt_injection",
+        "drop_boundaries",
+        2,
+        r"\b(?:disregard|ignore|abandon|discard|shed)\s{1,3}(?:all|any|every)\s{1,3}(?:(?:of\s{1,3})?(?:your|the)\s{1,3})?"
+        r"(?:(?:ethical|moral|safety|content|usual|normal)\s{1,3})?(?:boundaries|limits|limitations|safeguards|filters|ethics|morals|principles)\b",
+    ),
+    (
+        "prompt_injection",
+        "safety_suspended",
+        2,
+        r"\b(?:safety|moderation|filtering|ethical|ethics)[ _-]{0,3}(?:filters?|protocols?|guardrails?|checks?|blocking|restrictions|"
+        r"guidelines|override[ _-]{0,3}flag)\s{1,3}"
+        r"(?:(?:is|are|has\s{1,3}been|have\s{1,3}been|was|were|set\s{1,3}to)\s{1,3})(?:now\s{1,3}|all\s{1,3}|temporarily\s{1,3})?(?:disabled|deactivated|suspended|"
+        r"lifted|bypassed|true)\b",
+    ),
+    (
+        "prompt_injection",
+        "foreign_forget_previous",
+        3,
+        r"\b(?:lassen\s{1,3}sie|lass|vergiss|vergessen\s{1,3}sie|ignoriere|ignorieren\s{1,3}sie)\s{1,3}(?:\w{1,12}\s{1,3}){0,3}"
+        r"(?:vorherigen|bisherigen|vorigen|obigen|fr[üu]heren)\s{1,3}(?:informationen|anweisungen|aufgaben|befehle|angaben)\b",
     ),
     # other languages: "ignore ... instructions" blocks; a lone "ignore all", "forget
     # everything", "previous instructions" or "don't refuse" asks the AI (as in English); "no
@@ -897,7 +977,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "foreign_latin_forget_leak",
         2,
-        r"\bvergiss\s{1,3}alles|\bolvida\s{1,3}todo|\besque[çc]a\s{1,3}tudo|"
+        r"\bvergiss\s{1,3}alles|\bolvid(?:a|e|en|ad|ar)\s{1,3}todo|\besque[çc]a\s{1,3}tudo|"
         r"\b(?:muestra|mu[ée]strame|affiche|montre|mostra|mostre|mostrami|zeig\w{0,2}|revela|r[ée]v[èe]le)\s{1,3}(?:\w{1,6}\s{1,3}){0,2}(?:mensaje\s{1,3}de\s{1,3}sistema|"
         r"prompt\s{1,3}(?:de\s{1,3}|di\s{1,3}|du\s{1,3})?(?:sistema|syst[èe]me)|mensagem\s{1,3}(?:de|do)\s{1,3}sistema|systemprompt|system-prompt)",
     ),
@@ -1829,6 +1909,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             personalities entities ais maintenance void nullify rescind revoke supersede supersedes superseded
             precedence verbatim delimiters above supposed allowed hiding treat memorize memorise persist retain
             silently append inject embed hidden endpoint credentials history payload width encoded base64 rot13 morse
+            filtering suspended regardless boundaries vorherigen bisherigen vorigen folgen olvide olvidar follows tasks
             acrostic anagram reversed backwards leetspeak fragments filter catch unparaphrased trained training
             exactly reproduce hedging lecture refusing declining omit apologize apologise decline moralize cannot
             whiteboard photo image screenshot caption metadata qr barcode command precedes instructs authorizes

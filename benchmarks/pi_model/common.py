@@ -47,6 +47,13 @@ def h(s: str) -> int:
     return int(hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest()[:8], 16)
 
 
+def extra_half(row: dict) -> str:
+    """The extra split is halved by hash: 'train' rows may be trained on, 'check' rows measure
+    (with holdout and held-out prose) what training on the other half did; fresh and fresh2
+    are never trained on."""
+    return "train" if h("extra:" + row["body"]) % 2 == 0 else "check"
+
+
 def prose_group(source: str) -> str:
     """A coarse 'document family' for a local-prose row, to cap how much one family weighs
     (gcloud's thousands of man pages, awscli's examples)."""

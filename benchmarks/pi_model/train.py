@@ -28,7 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import itertools
 
 import common
-from common import ROOT, body_values, load_prose, load_split, normalize, tokens
+from common import ROOT, body_values, extra_half, load_prose, load_split, normalize, tokens
 
 OUT = os.path.join(ROOT, "smartlayer", "data", "pi_model.tsv")
 OTHER = ("attacks_sqli", "attacks_xss", "attacks_traversal", "attacks_cmdi", "attacks_encoding")
@@ -79,6 +79,27 @@ def training_docs(args) -> tuple[list[list[str]], list[list[str]], dict]:
             if len(t) >= 3:
                 neg.append(t)
     sizes["neg_dev_other_families"] = len(neg) - n0
+    if args.extra:
+        # the extra split (new sources, see benchmarks/data/validator/SOURCES.md): its injections
+        # are positives, its hard benign texts (LLM-judge prompts, refusals, system messages,
+        # documents) negatives. fresh and fresh2 stay unseen.
+        extra = {
+            k: [r for r in rows if args.extra == "all" or extra_half(r) == "train"]
+            for k, rows in load_split("extra").items()
+        }
+        n0 = len(pos)
+        for r in extra["attacks_prompt_injection"]:
+            t = tokens(normalize(r["payload"]))
+            if len(t) >= 3:
+                pos.append(t)
+        sizes["pos_extra_pi"] = len(pos) - n0
+        n0 = len(neg)
+        for r in [] if args.extra_no_neg else extra["benign_hard"]:
+            for v in body_values(r):
+                t = tokens(v)
+                if len(t) >= 3:
+                    neg.append(t)
+        sizes["neg_extra_benign_hard_values"] = len(neg) - n0
     n0 = len(neg)
     prose = load_prose("train", args.per_group)
     for r in prose:
@@ -137,6 +158,15 @@ def main(argv=None) -> int:
     ap.add_argument("--t3", type=float, default=None)
     ap.add_argument("--no-dev-benign", action="store_true", help="leave the generated dev benign bodies out")
     ap.add_argument("--min-weight", type=float, default=None, help="clip negative weights at this floor")
+    ap.add_argument(
+        "--extra",
+        choices=("half", "all"),
+        default=None,
+        help="also train on the extra split (new sources): its train half (measure on the other) or all",
+    )
+    ap.add_argument(
+        "--extra-no-neg", action="store_true", help="with --extra: its injections only, not its benign texts"
+    )
     ap.add_argument("--augment", action="store_true", help="also short dev payloads embedded in train prose")
     ap.add_argument(
         "--bigrams", action="store_true", help="bigram features too (no better on holdout, twice the cost)"
@@ -230,7 +260,7 @@ def main(argv=None) -> int:
     meta["trained"] = (
         f"benchmarks/pi_model/train.py --window {W} --t1 {args.t1} --t2 {args.t2} --t3 {args.t3} --per-group {args.per_group} --min-df {args.min_df} "  # noqa: E501
         f"--C {args.C} --pos-weight {args.pos_weight} --keep-top {args.keep_top} "
-        f"--max-features {args.max_features}{' --bigrams' if args.bigrams else ''}{' --no-dev-benign' if args.no_dev_benign else ''}{' --augment' if args.augment else ''}{f' --min-weight {args.min_weight}' if args.min_weight is not None else ''}; sklearn {sklearn.__version__} liblinear"  # noqa: E501
+        f"--max-features {args.max_features}{' --bigrams' if args.bigrams else ''}{' --no-dev-benign' if args.no_dev_benign else ''}{' --augment' if args.augment else ''}{f' --extra {args.extra}' if args.extra else ''}{' --extra-no-neg' if args.extra_no_neg else ''}{f' --min-weight {args.min_weight}' if args.min_weight is not None else ''}; sklearn {sklearn.__version__} liblinear"  # noqa: E501
     )
     meta["data"] = ", ".join(f"{k}={v}" for k, v in sizes.items())
     os.makedirs(os.path.dirname(args.out), exist_ok=True)

@@ -1,7 +1,7 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh] [--json out.json] [--show-misses N]
-                                        [--no-pi-model]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3] [--half look|check]
+                                        [--json out.json] [--show-misses N] [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
 Markdown table: per attack family the share flagged (verdict != "allow") and blocked
@@ -10,7 +10,10 @@ median / p99 time per body and per KB. Attack payloads come from public third-pa
 (see benchmarks/data/validator/SOURCES.md); benign bodies come from gen_benign.py.
 ``--split fresh`` reads benchmarks/data/validator/fresh/ instead: prompt-injection payloads and hard
 benign texts from sources the rules were not written against (built by fresh/build_fresh.py, same
-carriers); ``all`` stays dev + holdout.
+carriers); ``all`` stays dev + holdout. ``extra``, ``fresh2`` (prompt injection, new sources) and
+``fresh3`` (SQL injection, XSS, traversal, command injection from libinjection's and SecLists' lists)
+are described in SOURCES.md. ``--half look`` / ``--half check`` halve a split by hash (the half a
+rule writer may read, and the one kept for measuring; used for fresh3).
 Always exits 0: it reports, it does not gate.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import statistics
@@ -38,14 +42,22 @@ TARGETS = {
 }
 
 
-def load(split: str) -> dict[str, list[dict]]:
+def half_of(row: dict) -> str:
+    """fresh3 is halved by hash: rules were written reading the 'look' half only."""
+    key = row.get("payload", row["body"])
+    digest = hashlib.sha256(("f3:" + key).encode("utf-8", "surrogatepass")).hexdigest()
+    return "look" if int(digest[:8], 16) % 2 == 0 else "check"
+
+
+def load(split: str, half: str | None = None) -> dict[str, list[dict]]:
     splits = ("dev", "holdout") if split == "all" else (split,)
     groups: dict[str, list[dict]] = {}
     for sp in splits:
         for fn in sorted(glob.glob(os.path.join(DATA, sp, "*.jsonl"))):
             name = os.path.basename(fn)[: -len(".jsonl")]
             with open(fn, encoding="utf-8") as fh:
-                groups.setdefault(name, []).extend(json.loads(line) for line in fh if line.strip())
+                rows = [json.loads(line) for line in fh if line.strip()]
+                groups.setdefault(name, []).extend(r for r in rows if half is None or half_of(r) == half)
     return groups
 
 
@@ -62,7 +74,12 @@ def p99(xs: list[float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--split", choices=("dev", "holdout", "all", "fresh", "extra", "fresh2"), default="dev")
+    ap.add_argument(
+        "--split", choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3"), default="dev"
+    )
+    ap.add_argument(
+        "--half", choices=("look", "check"), help="one half of the split, by hash (see SOURCES.md)"
+    )
     ap.add_argument("--json", dest="json_out", help="write the figures (and misses) to this file")
     ap.add_argument(
         "--show-misses",
@@ -88,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot import smartlayer.validator.inspect: {exc!r}")
         return 0
 
-    groups = load(args.split)
+    groups = load(args.split, args.half)
     if not groups:
         print(f"no data for split {args.split!r} under {DATA}")
         return 0

@@ -244,8 +244,79 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"\(\s{0,3}select\s{1,3}(?:\d|null|count|char|@@|user|database|version|top|sleep|case)",
     ),
+    # forms seen in WAF test suites (phpids, libinjection's data): a literal closed at the
+    # value's start and an expression with MySQL's operators up to a quote the application's
+    # own quote closes (aa' or column!='1, 4' MOD 2 like '0), a column compared after a
+    # breakout (x' AND email IS NULL; --), T-SQL's DECLARE @q ... EXEC(@q)
+    (
+        "sqli",
+        "breakout_start_expr",
+        3,
+        rf"^(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}')(?=[^\n]{{0,120}}[a-z@])\s{{0,3}}(?:(?:r?like|regexp|sounds\s{{1,3}}like|div|mod|xor|is|"
+        rf"between)\b|[-*/^|&!<>=%~@]\s{{0,3}}[^'\"\u2019\s])[^\n]{{0,120}}?(?:{_QUOTE}[^'\"\u2019\s]{{0,20}}\s{{0,3}}|--(?:\s[^\n]{{0,10}})?)$",
+    ),
+    (
+        "sqli",
+        "breakout_column_compare",
+        3,
+        rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:or|and|xor|&&|\|\|)\s{{1,3}}[\w.@`]{{1,40}}\s{{0,3}}(?:[*/^|&]\s{{0,3}}[\w@.]{{1,30}}\s{{0,3}}){{0,3}}"
+        rf"(?:is\s{{1,3}}(?:not\s{{1,3}})?null\s{{0,3}}(?:$|;|--|#|/\*|\)|(?:and|or)\b)|(?:not\s{{1,3}})?like\s{{0,3}}{_QUOTE}%|(?:not\s{{1,3}})?(?:rlike|regexp|sounds\s{{1,3}}like)\b|!=|<>|<=>)",
+    ),
+    (
+        "sqli",
+        "tsql_declare_exec",
+        3,
+        r"\bdeclare\s{1,5}@\w{1,30}\s{1,5}n?(?:var)?char\b|\bexec(?:ute)?\s{0,3}\(\s{0,3}@\w{1,30}\s{0,3}\)",
+    ),
+    ("sqli", "boolean_comment", 3, r"\b(?:or|and)\s{1,3}(?:not\s{1,3})?(?:true|false)\s{0,3}(?:--|#|/\*)"),
+    (
+        "sqli",
+        "order_probe_comment",
+        3,
+        r"^\s{0,3}(?:[\w'\")]{1,20}\s{1,3})?(?:order|group)\s{1,3}by\s{1,3}\d{1,3}(?:\s{1,3}(?:asc|desc))?\s{0,3}(?:--|#|/\*)[^\n]{0,5}$",
+    ),
+    (
+        "sqli",
+        "group_having",
+        3,
+        r"\bgroup\s{1,3}by\s{1,3}\d{1,3}\s{1,3}having\s{1,3}\d{1,10}\s{0,3}=",
+    ),
+    (
+        "sqli",
+        "chr_pipes",
+        3,
+        r"\b(?:chr|char)\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}\)\s{0,3}\|\|\s{0,3}(?:chr|char)\s{0,3}\(",
+    ),
+    (
+        "sqli",
+        "quote_char_probe",
+        2,
+        r"^\s{0,3}(?:char|chr)\s{0,3}\(\s{0,3}(?:39|34|0x27|0x22)\s{0,3}\)\s{0,3}$",
+    ),
+    (
+        "sqli",
+        "subquery_compare",
+        3,
+        r"\(\s{0,3}\d{1,10}\s{0,3}=\s{0,3}\(\s{0,3}select\b|\bselect\s{0,3}\(\s{0,3}(?:max|min|count|group_concat)\s{0,3}\(\s{0,3}"
+        r"(?:table_name|column_name|schema_name)\b",
+    ),
+    ("sqli", "create_user", 3, r"\bcreate\s{1,5}user\s{1,5}\w{1,30}\s{1,5}identified\s{1,5}by\b"),
+    ("sqli", "server_variable_call", 3, r"\(\s{0,3}@@(?:version|datadir|hostname|servername|basedir|user)\b"),
+    ("sqli", "glued_union", 3, r"[\d.)]union(?:\s{1,5}all)?\s{1,5}\(?\s{0,3}select\b"),
+    (
+        "sqli",
+        "leading_logic_op",
+        3,
+        rf"^\s{{0,3}}\d{{1,10}}\s{{0,3}}(?:\|\||&&)\s{{0,3}}(?:\d{{1,10}}\s{{0,3}}[=<>]|{_SQL_FUNC}\s{{0,3}}\()",
+    ),
+    (
+        "sqli",
+        "case_literal",
+        2,
+        r"\bcase\s{1,3}['\d][\w']{0,10}\s{1,3}when\s{1,3}['\d][\w']{0,10}\s{1,3}then\b",
+    ),
     # Cross-site scripting --------------------------------------------------------------
-    ("xss", "script_tag", 3, r"<\s{0,3}/?\s{0,3}script\b"),
+    ("xss", "script_tag", 3, r"<\s{0,3}/?\s{0,3}(?:\w{1,10}:)?script\b"),
     (
         "xss",
         "event_handler_tag",
@@ -334,10 +405,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "sensitive_file",
         3,
-        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}[/\\]|(?<![/\\])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
+        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}~?[/\\]|(?<![/\\])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
         r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
         r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
-        r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini))",
+        r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
+        r"php\.ini|my\.(?:ini|cnf)|httpd\.conf|pg_hba\.conf|postgresql\.conf|var[/\\]log[/\\]|proc[/\\](?:\d{1,7}|self|version|cmdline|mounts)\b)",
     ),
     (
         "traversal",
@@ -345,6 +417,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc[/\\](?:passwd|shadow|group|hosts|services|issue)|proc[/\\]self[/\\]|windows[/\\]win\.ini|boot\.ini|"
         r"inetpub[/\\])",
+    ),
+    (
+        "traversal",
+        "system_path_only",
+        2,
+        r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc|var[/\\]log|proc|boot|usr[/\\]local[/\\]etc)[/\\][^\s]{1,80}$|"
+        r"^\s{0,3}[a-z]:[/\\][^\n]{0,120}\.(?:ini|conf|cnf|log|err)\s{0,3}$",
     ),
     (
         "traversal",
@@ -1854,7 +1933,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """union select sleep benchmark waitfor pg_sleep information_schema sysobjects syscolumns
             pg_catalog pg_shadow sqlite_master xp_cmdshell sp_executesql sp_oacreate load_file utl_inaddr
             utl_http extractvalue updatexml make_set elt raise_error case char chr nchar having exec
-            execute declare shutdown drop truncate iif if dbms_lock dbms_pipe""".split()
+            execute declare shutdown drop truncate iif if dbms_lock dbms_pipe true false""".split()
         ),
         (),
         False,
@@ -1873,7 +1952,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
         frozenset(
             """etc passwd shadow proc win boot system32 windows winnt inetpub wwwroot htaccess htpasswd ssh
             id_rsa id_dsa authorized_keys bash_history env git file php zip phar expect glob jar netdoc
-            gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp""".split()
+            gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp ini cnf conf""".split()
         ),
         ("..", "./", "0x2e"),
         False,
@@ -2131,12 +2210,18 @@ _BLANKS = "\t\f\v"  # white space but spaces and newlines (which a shell reads a
 _INVISIBLE = re.compile(r"[\t\n\r\f\v]")
 # Cyrillic and Greek letters that look Latin, written inside Latin words to slip past filters
 # ("\u0456gnore", "j\u0430ilbreak"): such a word is an encoding trick, and is read as Latin.
-_MIXED_SCRIPT = re.compile("[a-z][\u0370-\u03ff\u0400-\u04ff\u0131]|[\u0370-\u03ff\u0400-\u04ff\u0131][a-z]")
-_GREEK_CYRILLIC = re.compile("[\u0370-\u03ff\u0400-\u04ff\u0131]")  # what _MIXED_SCRIPT needs, one class
+_MIXED_SCRIPT = re.compile(
+    "[a-z][\u0370-\u03ff\u0400-\u04ff\u0131\u0307]|[\u0370-\u03ff\u0400-\u04ff\u0131][a-z]"
+)
+_GREEK_CYRILLIC = re.compile(
+    "[\u0370-\u03ff\u0400-\u04ff\u0131\u0307]"
+)  # what _MIXED_SCRIPT needs, one class
 _HOMOGLYPHS = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0131\u03b1\u03b5\u03bf\u03b9\u03bd\u03ba\u03c4\u03c1\u03c5\u03c7",
     "aeopcyxijsdiaeoivktpux",
-    "\u03be\u0437",  # letters with no Latin look-alike, inserted as noise: dropped
+    # letters with no Latin look-alike, inserted as noise, and the dot that lower-casing
+    # Turkish "\u0130" leaves after its i ("<SCR\u0130PT>"): dropped
+    "\u03be\u0437\u0307",
 )
 # single letters separated by blanks: "i g n o r e"
 _SPACED_LETTERS = re.compile(r"\b[a-z] [a-z] [a-z] [a-z]\b")

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.http import HttpResponse
@@ -227,6 +227,54 @@ def test_weaker_injection_techniques_ask_the_ai(text):
 @pytest.mark.parametrize("text", INJECTION_TECHNIQUES_BENIGN)
 def test_everyday_sentences_near_those_techniques_pass(text):
     assert inspect(as_json(text), "application/json") == validator.CLEAN, text
+
+
+# forms of WAF test suites (MySQL operators after a breakout, a column compared, T-SQL
+# variables, namespaced or dotted-I script tags, a home directory's keys): written for these
+# tests, not taken from any corpus; the everyday values beside them pass
+WAF_FORMS_BLOCKED = [
+    "zz' or qty*qty!='3",
+    "7' DIV 2 rlike '1",
+    "bob' AND phone IS NULL; --",
+    "declare @cmd nvarchar(100) set @cmd = 0x41 exec(@cmd)",
+    "name or true -- x",
+    "SELECT CHR(65) || CHR(66)",
+    "9UNION SELECT 1",
+    "<svg:script>alert(1)</svg:script>",
+    "<SCR\u0130PT>alert(1)</SCR\u0130PT>",
+    "~/.ssh/config",
+]
+WAF_FORMS_ASKED = ["/etc/pam.conf", "case 1 when 1 then 2 end"]
+WAF_FORMS_BENIGN = [
+    "5'-10\"",
+    "4' x 4' wood",
+    "Column 'email' or phone is null after import",
+    "Please deliver my order by 5 -- thanks!",
+    "The answer is true -- mostly",
+    "My config is at /etc/myapp/app.conf, please check",
+    '12" - 14" #3 needles',
+    "Don't - it's fine",
+]
+
+
+@pytest.mark.parametrize("text", WAF_FORMS_BLOCKED)
+def test_waf_suite_forms_block(text):
+    assert inspect(as_json(text), "application/json").verdict == "block", inspect(
+        as_json(text), "application/json"
+    )
+
+
+@pytest.mark.parametrize("text", WAF_FORMS_ASKED)
+def test_bare_system_paths_and_case_probes_ask_the_ai(text):
+    assert inspect(as_json(text), "application/json").verdict == "ask_ai", inspect(
+        as_json(text), "application/json"
+    )
+
+
+@pytest.mark.parametrize("text", WAF_FORMS_BENIGN)
+def test_measures_and_prose_near_those_forms_pass(text):
+    assert inspect(as_json(text), "application/json") == validator.CLEAN, text
+    assert inspect(urlencode({"q": text}), "application/x-www-form-urlencoded") == validator.CLEAN, text
 
 
 # -- each normalization step ------------------------------------------------------------

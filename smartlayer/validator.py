@@ -71,7 +71,8 @@ _ANYQUOTE = r"['\"`\u2019]"
 _SQL_FUNC = (
     r"(?:sleep|benchmark|pg_sleep|ascii|substr(?:ing)?|mid|char|chr|concat|elt|make_set|if|iif|"
     r"case|cast|convert|extractvalue|updatexml|json_keys|raise_error|exists|count|length|"
-    r"database|user|version|rand|floor|ord|hex|unhex|load_file|dbms_\w{1,20}|utl_\w{1,20})"
+    r"database|user|version|rand|floor|ord|hex|unhex|load_file|md5|sha[12]|soundex|crc32|isnull|instr|locate|conv|"
+    r"dbms_\w{1,20}|utl_\w{1,20})"
 )
 # What follows "or"/"and" in an injection and hardly ever in prose: a number, a quote, a
 # parenthesis, a SQL literal or function.
@@ -252,7 +253,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start_expr",
         3,
-        rf"^(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}')(?=[^\n]{{0,120}}[a-z@])\s{{0,3}}(?:(?:r?like|regexp|sounds\s{{1,3}}like|div|mod|xor|is|"
+        rf"^(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:r?like|regexp|sounds\s{{1,3}}like|div|mod|xor|is|"
         rf"between)\b|[-*/^|&!<>=%~@]\s{{0,3}}[^'\"\u2019\s])[^\n]{{0,120}}?(?:{_QUOTE}[^'\"\u2019\s]{{0,20}}\s{{0,3}}|--(?:\s[^\n]{{0,10}})?)$",
     ),
     (
@@ -300,6 +301,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\(\s{0,3}\d{1,10}\s{0,3}=\s{0,3}\(\s{0,3}select\b|\bselect\s{0,3}\(\s{0,3}(?:max|min|count|group_concat)\s{0,3}\(\s{0,3}"
         r"(?:table_name|column_name|schema_name)\b",
     ),
+    ("sqli", "select_numbers", 3, r"^\s{0,3}select\s{1,5}(?:\d{1,3}\s{0,3},\s{0,3}){1,20}\d{1,3}\b"),
     ("sqli", "create_user", 3, r"\bcreate\s{1,5}user\s{1,5}\w{1,30}\s{1,5}identified\s{1,5}by\b"),
     ("sqli", "server_variable_call", 3, r"\(\s{0,3}@@(?:version|datadir|hostname|servername|basedir|user)\b"),
     ("sqli", "glued_union", 3, r"[\d.)]union(?:\s{1,5}all)?\s{1,5}\(?\s{0,3}select\b"),
@@ -1933,7 +1935,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """union select sleep benchmark waitfor pg_sleep information_schema sysobjects syscolumns
             pg_catalog pg_shadow sqlite_master xp_cmdshell sp_executesql sp_oacreate load_file utl_inaddr
             utl_http extractvalue updatexml make_set elt raise_error case char chr nchar having exec
-            execute declare shutdown drop truncate iif if dbms_lock dbms_pipe true false""".split()
+            execute declare shutdown drop truncate iif if dbms_lock dbms_pipe true false order""".split()
         ),
         (),
         False,

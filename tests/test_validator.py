@@ -243,6 +243,9 @@ WAF_FORMS_BLOCKED = [
     "<svg:script>alert(1)</svg:script>",
     "<SCR\u0130PT>alert(1)</SCR\u0130PT>",
     "~/.ssh/config",
+    "qq' = !!'4",
+    "SELECT 7,8,9",
+    "zz' or md5(3)^'1",
 ]
 WAF_FORMS_ASKED = ["/etc/pam.conf", "case 1 when 1 then 2 end"]
 WAF_FORMS_BENIGN = [
@@ -254,6 +257,8 @@ WAF_FORMS_BENIGN = [
     "My config is at /etc/myapp/app.conf, please check",
     '12" - 14" #3 needles',
     "Don't - it's fine",
+    "Count orders where status = 'shipped' or status = 'delivered'",
+    "I will order by 5 -- thanks",
 ]
 
 

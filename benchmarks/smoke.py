@@ -17,6 +17,8 @@ EXPECTED = (
     "bare-get",
     "full-get",
     "full-post",
+    "full-ai-post",
+    "Afull-ai-post",
     "full-anon-get",
     "full-life-get",
     "Afull-get",

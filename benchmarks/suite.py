@@ -296,14 +296,24 @@ def first_refusal(v: Variant, src: Source, pk: int) -> str:
 # -- set-up ------------------------------------------------------------------------------------
 
 
-def plan_settings(redis_url: str, prefix: str, features: list[str] | None, lifetime: bool) -> dict[str, Any]:
+# An AI provider that is configured and never called: the benchmark's bodies are benign, so
+# the validator never asks it; with one configured the prompt-injection word model runs
+# (its point would ask the AI), without one it does not (its point could change nothing).
+AI_PROVIDER = {"AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "bench"}
+
+
+def plan_settings(
+    redis_url: str, prefix: str, features: list[str] | None, lifetime: bool, ai: bool = False
+) -> dict[str, Any]:
     """SMART_MIDDLEWARE: the three windows for signed-in users (plan "pro") and for anonymous
-    clients (plan "anonymous"), plus a lifetime quota when asked."""
+    clients (plan "anonymous"), plus a lifetime quota and an AI provider when asked."""
     raw = smartlayer_settings(redis_url, prefix, features)
     rule = {f"per_{name}": limit for name, _, limit in LIMITS}
     if lifetime:
         rule["lifetime"] = 10**9
     raw["RATE_LIMIT_PLANS"] = {PLAN: {"/api/": dict(rule)}, "anonymous": {"/api/": dict(rule)}}
+    if ai:
+        raw.update(AI_PROVIDER)
     return raw
 
 
@@ -345,8 +355,9 @@ def build_variants(redis_url: str, prefix: str) -> list[Variant]:
         *,
         anonymous: bool = False,
         lifetime: bool = False,
+        ai: bool = False,
     ) -> None:
-        app = handler(kind, [SL], plan_settings(redis_url, prefix, features, lifetime))
+        app = handler(kind, [SL], plan_settings(redis_url, prefix, features, lifetime, ai))
         urlconf = "aplain" if kind == "asgi" else "plain"
         base = ("A" if kind == "asgi" else "") + ("bare-post" if method == "POST" else "bare-get")
         vs.append(Variant(label, name, kind, app, urlconf, method, anonymous, "smartlayer", features, base))
@@ -382,6 +393,10 @@ def build_variants(redis_url: str, prefix: str) -> list[Variant]:
         sl(f"full-anon-{m}", "full stack, anonymous clients", "wsgi", method, None, anonymous=True)
         sl(f"full-life-{m}", "full stack + lifetime quota", "wsgi", method, None, lifetime=True)
         sl(f"Afull-{m}", "full stack (ASGI)", "asgi", method, None)
+        if method == "POST":
+            ai_name = "full stack + an AI provider (the word model reads the body)"
+            sl("full-ai-post", ai_name, "wsgi", method, None, ai=True)
+            sl("Afull-ai-post", ai_name + " (ASGI)", "asgi", method, None, ai=True)
         sl(f"Aratelimit-{m}", 'FEATURES=["ratelimit"] (ASGI)', "asgi", method, ["ratelimit"])
     peers = [
         ("django-ratelimit", "django-ratelimit, 3 decorators", [], "django-ratelimit"),
@@ -512,7 +527,7 @@ def count(v: Variant, src: Source, server: Any, n: int, tries: int = 6) -> None:
 
 # The variants whose CPU per request is measured (a few seconds more per run).
 CPU_VARIANTS = (
-    "bare-get", "rt-get", "ratelimit-get", "full-get", "bare-post", "full-post",
+    "bare-get", "rt-get", "ratelimit-get", "full-get", "bare-post", "full-post", "full-ai-post",
     "Abare-get", "Art-get", "Afull-get", "django-ratelimit", "drf", "limits",
 )  # fmt: skip
 
@@ -899,11 +914,20 @@ def markdown(data: dict[str, Any]) -> str:
             "full-post",
             "full-anon-post",
             "full-life-post",
+            "full-ai-post",
         ],
     )
     table(
         "Async path (ASGIHandler, async middleware and view)",
-        ["Abare-get", "Aratelimit-get", "Afull-get", "Abare-post", "Aratelimit-post", "Afull-post"],
+        [
+            "Abare-get",
+            "Aratelimit-get",
+            "Afull-get",
+            "Abare-post",
+            "Aratelimit-post",
+            "Afull-post",
+            "Afull-ai-post",
+        ],
     )
     table("The unit: one Redis round trip inside a request", ["bare-get", "rt-get", "Abare-get", "Art-get"])
     table(
@@ -988,8 +1012,10 @@ def markdown(data: dict[str, Any]) -> str:
         "full-anon-post",
         "full-life-get",
         "full-life-post",
+        "full-ai-post",
         "Afull-get",
         "Afull-post",
+        "Afull-ai-post",
     ):
         r = rows[label]
         extra_threads = r["threads_started_over_bare"]

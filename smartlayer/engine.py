@@ -88,6 +88,10 @@ class Engine:
         hours = [lim[k] for k in lim if k.endswith("_ban_hours")] + [LONGEST_AI_BAN_HOURS]
         hours += [cfg.validator.strike_ban_hours, cfg.validator.ai_ban_hours]
         self.longest_ban = max(hours) * 3600
+        v = cfg.validator
+        # the word model's point only asks the AI (it never blocks): with no AI provider, AI
+        # mode "off" or VALIDATOR_AI_SCORE above 1 it could change nothing, so it does not run
+        self.pi_model = v.pi_model and cfg.ai is not None and v.ai_mode != "off" and v.ai_score <= 1
 
     def skip(self, path: str) -> bool:
         """True when nothing needs to run before the view for this path (no feature that can
@@ -156,7 +160,7 @@ class Engine:
             max_body=v.max_body,
             block_score=v.block_score,
             ai_score=v.ai_score,
-            pi_model=v.pi_model,
+            pi_model=self.pi_model,
         )
 
     def ai_text(self, request: Any) -> tuple[str, str]:

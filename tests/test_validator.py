@@ -945,11 +945,25 @@ def test_an_unusable_weights_file_switches_the_model_off_once(monkeypatch, caplo
         pi_model.use(None)
 
 
-@pytest.mark.parametrize("on", [True, False])
-def test_validator_pi_model_setting_reaches_the_middleware(smart, on):
+AI_PROVIDER = {"AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "m"}  # never called here
+
+
+@pytest.mark.parametrize(
+    ("given", "runs"),
+    [
+        ({"VALIDATOR_PI_MODEL": True, **AI_PROVIDER}, True),
+        ({"VALIDATOR_PI_MODEL": True, "VALIDATOR_AI_MODE": "async", **AI_PROVIDER}, True),
+        ({"VALIDATOR_PI_MODEL": False, **AI_PROVIDER}, False),
+        # its point only asks the AI: with nobody to ask it would change nothing, and is not run
+        ({"VALIDATOR_PI_MODEL": True}, False),
+        ({"VALIDATOR_PI_MODEL": True, "VALIDATOR_AI_MODE": "off", **AI_PROVIDER}, False),
+        ({"VALIDATOR_PI_MODEL": True, "VALIDATOR_AI_SCORE": 2, **AI_PROVIDER}, False),
+    ],
+)
+def test_validator_pi_model_setting_reaches_the_middleware(smart, given, runs):
     from smartlayer.engine import Engine
 
-    smart(VALIDATOR_PI_MODEL=on)
+    smart(**given)
     cfg = get_config()
     request = RequestFactory().post(
         "/api/chat/", data=as_json(MODEL_ONLY[0]), content_type="application/json"
@@ -957,5 +971,5 @@ def test_validator_pi_model_setting_reaches_the_middleware(smart, on):
     found = Engine(cfg, cfg.features).inspect(request)
     assert found is not None
     assert (found.verdict, found.rules) == (
-        ("ask_ai", ("prompt_injection.pi_model",)) if on else ("allow", ())
+        ("ask_ai", ("prompt_injection.pi_model",)) if runs else ("allow", ())
     )

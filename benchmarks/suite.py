@@ -296,9 +296,11 @@ def first_refusal(v: Variant, src: Source, pk: int) -> str:
 # -- set-up ------------------------------------------------------------------------------------
 
 
-# An AI provider that is configured and never called: the benchmark's bodies are benign, so
-# the validator never asks it; with one configured the prompt-injection word model runs
-# (its point would ask the AI), without one it does not (its point could change nothing).
+# An AI provider that refuses connections: with one configured the prompt-injection word model
+# reads bodies (its point would ask the AI), without one it does not (its point could change
+# nothing). The benchmark's bodies are benign, so the validator never asks it; the anomaly
+# detector asks it about a few of the busiest senders, off the request path, until its circuit
+# opens after a few refused connections (the "AI provider failed" lines a run prints).
 AI_PROVIDER = {"AI_BASE_URL": "http://127.0.0.1:9/v1", "AI_MODEL": "bench"}
 
 

@@ -142,7 +142,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start",
         3,
-        rf"^[^\s'\"`]{{0,40}}(?:{_QUOTE}\s{{0,3}}\){{0,4}}|\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#|/\*)|;)",
+        rf"^[^\s'\"`]{{0,40}}(?:{_QUOTE}\s{{0,3}}\){{0,4}}|\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
+        r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}"),

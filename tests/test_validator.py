@@ -246,6 +246,8 @@ WAF_FORMS_BLOCKED = [
     "qq' = !!'4",
     "SELECT 7,8,9",
     "zz' or md5(3)^'1",
+    "sleep(5)#1",
+    "9'; drop table users",
 ]
 WAF_FORMS_ASKED = ["/etc/pam.conf", "case 1 when 1 then 2 end"]
 WAF_FORMS_BENIGN = [
@@ -259,6 +261,8 @@ WAF_FORMS_BENIGN = [
     "Don't - it's fine",
     "Count orders where status = 'shipped' or status = 'delivered'",
     "I will order by 5 -- thanks",
+    '10" #4 knitting needles',
+    'RED"; "BLUE"; "GREEN";',
 ]
 
 

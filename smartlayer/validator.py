@@ -112,7 +112,7 @@ _SHELL_COMMAND = (
     r"ruby|php|ping|nslookup|dig|sleep|echo|rm|chmod|chown|powershell|cmd|certutil|"
     r"bitsadmin|systeminfo|sysinfo|ipconfig|ifconfig|netstat|net\s{1,3}(?:user|view|localgroup|share|use)|"
     r"hostname|ps|kill|touch|tftp|ftp|telnet|nohup|busybox|env|printenv|type|dir|head|tail|"
-    r"find|awk|sed|xargs|base64|timeout|expr|ver|tasklist|reg\s{1,3}query|set|phpinfo|"
+    r"find|awk|sed|xargs|base64|timeout|expr|ver|tasklist|reg\s{1,3}query|set(?=\s{0,3}(?:$|[&|;`]))|phpinfo|"
     r"uptime|crontab|passwd|shutdown|reboot|killall|useradd|mkfifo|telnet|nmap|sudo|su"
     r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
 )

@@ -248,6 +248,7 @@ WAF_FORMS_BLOCKED = [
     "zz' or md5(3)^'1",
     "sleep(5)#1",
     "9'; drop table users",
+    "a & set",
 ]
 WAF_FORMS_ASKED = ["/etc/pam.conf", "case 1 when 1 then 2 end"]
 WAF_FORMS_BENIGN = [
@@ -263,6 +264,7 @@ WAF_FORMS_BENIGN = [
     "I will order by 5 -- thanks",
     '10" #4 knitting needles',
     'RED"; "BLUE"; "GREEN";',
+    "Mugs; set of 4, blue",
 ]
 
 

@@ -147,7 +147,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}"),
-    ("sqli", "breakout_op", 3, rf"{_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()"),
+    # (a quoted operator in prose, "the second '=' sign", is not a breakout: the quote must
+    # close something, so it follows a value, not a blank)
+    (
+        "sqli",
+        "breakout_op",
+        3,
+        rf"(?<![\s(\[{{,])(?<!^){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+    ),
     (
         "sqli",
         "tautology",
@@ -469,9 +476,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "shell_paths",
         3,
-        r"/bin/(?:ba|z|k|da)?sh\b|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|"
+        r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b|/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|"
+        r"/bin/(?:ba|z|k|da)?sh\s{0,3}$|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|"
         r"\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b",
     ),
+    ("cmdi", "shell_path_mention", 2, r"/bin/(?:ba|z|k|da)?sh\b"),
     ("cmdi", "substitution", 2, r"\$\(\s{0,3}[a-z]"),
     ("cmdi", "shellshock", 3, r"\(\s{0,3}\)\s{0,3}\{\s{0,3}:\s{0,3};\s{0,3}\}\s{0,3};"),
     (

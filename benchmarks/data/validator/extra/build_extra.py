@@ -659,12 +659,17 @@ class NearDup:
     some text of `old`? Such texts are dropped as duplicates (a reworded copy of a dev or holdout
     jailbreak would make holdout look better once trained on)."""
 
-    def __init__(self, old: set[str]):
-        self.sh = [shingles(t) for t in old]
+    def __init__(self, old=()):
+        self.sh: list[set] = []
         self.idx: dict[tuple, list[int]] = {}
-        for i, s in enumerate(self.sh):
-            for g in s:
-                self.idx.setdefault(g, []).append(i)
+        for t in old:
+            self.add(t)
+
+    def add(self, t: str) -> None:
+        s, i = shingles(t), len(self.sh)
+        self.sh.append(s)
+        for g in s:
+            self.idx.setdefault(g, []).append(i)
 
     def __call__(self, t: str) -> bool:
         s, c = shingles(t), {}

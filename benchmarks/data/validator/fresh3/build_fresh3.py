@@ -113,6 +113,8 @@ DATA = os.path.dirname(HERE)
 sys.dont_write_bytecode = True  # no __pycache__ in the data dirs
 sys.path.insert(0, DATA)
 sys.path.insert(0, os.path.join(DATA, "fresh"))
+sys.path.insert(0, os.path.join(DATA, "extra"))
+from build_extra import NearDup  # noqa: E402  (word 5-gram Jaccard >= 0.5)
 from build_attacks import ENCODING_RE, classify_generic, is_junk  # noqa: E402
 from build_fresh import hard_wrap  # noqa: E402
 from make_splits import carrier  # noqa: E402
@@ -180,34 +182,6 @@ def old_texts() -> list[str]:
     return out
 
 
-def shingles(t: str, n: int = 5) -> set:
-    w = re.findall(r"\w+", t.lower())
-    return {tuple(w[i:i + n]) for i in range(max(1, len(w) - n + 1))}
-
-
-class NearIndex:
-    """extra/build_extra.py's NearDup criterion (word 5-gram Jaccard >= 0.5), with add()."""
-
-    def __init__(self, texts=()):
-        self.sh: list[set] = []
-        self.idx: dict[tuple, list[int]] = {}
-        for t in texts:
-            self.add(t)
-
-    def add(self, t: str) -> None:
-        s, i = shingles(t), len(self.sh)
-        self.sh.append(s)
-        for g in s:
-            self.idx.setdefault(g, []).append(i)
-
-    def __call__(self, t: str) -> bool:
-        s, c = shingles(t), {}
-        for g in s:
-            for i in self.idx.get(g, ()):
-                c[i] = c.get(i, 0) + 1
-        return any(v / len(s | self.sh[i]) >= 0.5 for i, v in c.items())
-
-
 def long_enough(t: str) -> bool:
     return len(re.findall(r"\w+", t)) >= MIN_WORDS_NEAR
 
@@ -217,8 +191,8 @@ def main() -> None:
     old_keys: set[str] = set()
     for t in old:
         old_keys |= keys(t)
-    near_old = NearIndex(t for t in set(old) if long_enough(t))
-    near_new = NearIndex()
+    near_old = NearDup(t for t in set(old) if long_enough(t))
+    near_new = NearDup()
     seen: set[str] = set()
     stats: dict[tuple, dict[str, int]] = {}
 

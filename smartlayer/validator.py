@@ -753,9 +753,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "praise_then_switch",
         2,
-        r"\b(?:well\s{1,3}done|very\s{1,3}(?:well\s{1,3}done|good)|excellent|great\s{1,3}job|good\s{1,3}job|sehr\s{1,3}gut(?:\s{1,3}gemacht)?|"
-        r"ausgezeichnet|hervorragend)[.!]{1,3}\s{1,3}(?:that\s{1,3}is|that'?s|das\s{1,3}(?:ist|genügt|reicht))\s{0,3}(?:done|enough|it|erledigt|"
-        r"genug)?[.!]{0,3}.{0,40}?\b(?:now|nun|jetzt)\b|\b(?:focus|concentrate)\s{1,3}on\s{1,3}your\s{1,3}new\s{1,3}(?:task|assignment|job)\s{0,3}[:.!]",
+        r"\b(?:(?:that\s{1,3}is|that'?s)\s{1,3}(?:done|enough)|das\s{1,3}(?:ist\s{1,3}(?:erledigt|genug)|genügt|reicht))[.!]{1,3}\s{0,3}"
+        r"(?:\w{1,12}[\s,.!]{1,3}){0,6}?(?:now|nun|jetzt)\b",
+    ),
+    (
+        "prompt_injection",
+        "new_task_focus",
+        2,
+        r"\b(?:focus|concentrate)\s{1,3}on\s{1,3}your\s{1,3}new\s{1,3}(?:task|assignment|job)\s{0,3}[:.!]",
     ),
     (
         "prompt_injection",
@@ -2026,7 +2031,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             precedence verbatim delimiters above supposed allowed hiding treat memorize memorise persist retain
             silently append inject embed hidden endpoint credentials history payload width encoded base64 rot13 morse
             filtering suspended regardless boundaries vorherigen bisherigen vorigen folgen olvide olvidar follows tasks
-            vorangegangenen vorhergehenden abweichend obigen zaboravi ignoriraj well assignments
+            vorangegangenen vorhergehenden abweichend obigen zaboravi ignoriraj
             acrostic anagram reversed backwards leetspeak fragments filter catch unparaphrased trained training
             exactly reproduce hedging lecture refusing declining omit apologize apologise decline moralize cannot
             whiteboard photo image screenshot caption metadata qr barcode command precedes instructs authorizes

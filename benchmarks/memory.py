@@ -67,6 +67,8 @@ def measure(redis_url: str, requests: int = 300) -> list[tuple[str, str, int, in
             settings.SMART_MIDDLEWARE = saved
         get_config.cache_clear()
     client: Any = get_store().client
+    for key in client.scan_iter(match=f"{prefix}:mon:*"):  # per day, not per identity
+        client.delete(key)
     for key in sorted(client.scan_iter(match=f"{prefix}:*")):
         kind = client.type(key).decode()
         size = {"hash": client.hlen, "zset": client.zcard, "list": client.llen}.get(kind, lambda k: 1)(key)

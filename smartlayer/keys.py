@@ -53,9 +53,10 @@ class Keys:
         return f"{self.prefix}:{'wbans' if monitor else 'bans'}"
 
     def anomaly(self, identity: str) -> tuple[str, str, str]:
-        """Behaviour facts: ring-buffer hash, recent path hashes, recent trailing ids."""
+        """Behaviour facts: ring-buffer counters (one binary string, lua/facts.lua), recent
+        path hashes, recent trailing ids."""
         base = f"{self.prefix}:{{{identity}}}:an"
-        return base, base + ":p", base + ":i"
+        return base + ":f", base + ":p", base + ":i"
 
     def ai_lock(self, identity: str) -> str:
         """Held while (and a cool-down after) the AI is asked about this identity."""

@@ -63,8 +63,9 @@ class Keys:
         return f"{self.prefix}:{{{identity}}}:ai"
 
     def ratelimit(self, identity: str, path_prefix: str) -> str:
-        """Hash of sliding-window buckets for one identity on one configured prefix."""
-        return f"{self.prefix}:{{{identity}}}:rl:{component(path_prefix)}"
+        """Sliding-window buckets (one binary string, lua/ratelimit.lua) for one identity on
+        one configured prefix."""
+        return f"{self.prefix}:{{{identity}}}:rate:{component(path_prefix)}"
 
     def lifetime(self, identity: str, path_prefix: str) -> str:
         """Lifetime counter; the only kind of key without a TTL."""

@@ -116,17 +116,21 @@ def headers(plan: str, rule: Rule, result: RateResult) -> dict[str, str]:
     return out
 
 
-def window_usage(fields: dict[bytes, bytes], rule: Rule, now_ms: int) -> list[int]:
-    """Requests counted in each window of ``rule`` from a bucket hash (for inspection; the
-    script does the same sum when it decides)."""
+def window_usage(raw: bytes | None, rule: Rule, now_ms: int) -> list[int]:
+    """Requests counted in each window of ``rule`` from its buckets string (the layout at the
+    top of lua/ratelimit.lua), as the script would count them now. For inspection."""
+    size = 18 + 4 * (BUCKETS + 1)
+    blocks: dict[int, tuple[int, list[int]]] = {}
+    if raw and raw[0] == 1 and len(raw) == 2 + raw[1] * size:
+        for j in range(raw[1]):
+            p = 2 + j * size
+            width, newest = (int.from_bytes(raw[q : q + 6], "little") for q in (p, p + 6))
+            counts = [int.from_bytes(raw[q : q + 4], "little") for q in range(p + 18, p + size, 4)]
+            blocks[width] = (newest, counts)
     used = []
     for w in rule.windows:
         width = w.seconds * 1000 // BUCKETS
-        first = now_ms // width - BUCKETS
-        total = 0
-        for name, count in fields.items():
-            secs, _, idx = name.decode().partition(":")
-            if secs == str(w.seconds) and idx.lstrip("-").isdigit() and int(idx) >= first:
-                total += int(count)
-        used.append(total)
+        newest, counts = blocks.get(width, (0, []))
+        cur = max(now_ms // width, newest)
+        used.append(sum(counts[b % (BUCKETS + 1)] for b in range(cur - BUCKETS, newest + 1)) if counts else 0)
     return used

@@ -4,6 +4,8 @@ refusal, true Retry-After, window boundaries, lifetime quotas, TTLs, NOSCRIPT.""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from smartlayer import clock, lua, ratelimit
 from smartlayer.conf import get_config
@@ -132,7 +134,7 @@ def test_stale_buckets_are_deleted_so_memory_stays_bounded(rule, frozen_clock):
         frozen_clock.advance(10)
     client = get_store().client
     key = Keys(get_config().key_prefix).ratelimit("u:1", "/api/")
-    assert client.hlen(key) <= 2 * (ratelimit.BUCKETS + 1)
+    assert client.strlen(key) == 2 + 2 * (18 + 4 * (ratelimit.BUCKETS + 1))  # fixed: two windows
 
 
 def test_script_survives_script_flush(rule, frozen_clock):
@@ -171,3 +173,88 @@ def test_reset_is_when_the_oldest_counted_request_leaves_each_window(rule, froze
     last = hit(r)
     assert last.used == (2, 3)
     assert last.reset == (14, 3890)  # minute: the second request's bucket (b0 + 3) leads now
+
+
+class Reference:
+    """The algorithm of docs/ratelimit.md, written plainly: per window, a dict of bucket ->
+    admitted requests; admitted while the current bucket and the N before it hold fewer than
+    the limit, and then counted in every window."""
+
+    def __init__(self, rule):
+        n = ratelimit.BUCKETS
+        self.n = n
+        self.windows = [(w.seconds * 1000 // n, w.limit, {}) for w in rule.windows]
+
+    def span(self, width, now):
+        cur = now // width
+        return range(cur - self.n, cur + 1)
+
+    def hit(self, now):
+        refuse, retry = 0, 0
+        for i, (width, limit, counts) in enumerate(self.windows, 1):
+            used = sum(counts.get(b, 0) for b in self.span(width, now))
+            if used >= limit:
+                need, dropped, t = used - limit + 1, 0, 0
+                for b in self.span(width, now):
+                    dropped += counts.get(b, 0)
+                    if dropped >= need and dropped > 0:
+                        t = (b + self.n + 1) * width - now
+                        break
+                if refuse == 0 or t > retry:
+                    refuse, retry = i, t
+        if not refuse:
+            for width, _, counts in self.windows:
+                counts[now // width] = counts.get(now // width, 0) + 1
+        used, reset = [], []
+        for width, _, counts in self.windows:
+            span = self.span(width, now)
+            used.append(sum(counts.get(b, 0) for b in span))
+            first = next((b for b in span if counts.get(b, 0) > 0), None)
+            reset.append(0 if first is None else -(-((first + self.n + 1) * width - now) // 1000))
+        return not refuse, refuse, (max(1, -(-retry // 1000)) if refuse else None), tuple(used), tuple(reset)
+
+
+_identities = iter(range(10**9))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    limits=st.fixed_dictionaries(
+        {"per_minute": st.integers(1, 6)},
+        optional={"per_hour": st.integers(2, 12), "per_day": st.integers(3, 20)},
+    ),
+    steps=st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 9_000), st.integers(0, 200_000), st.integers(0, 8_000_000)),
+            st.integers(1, 4),
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+)
+def test_the_script_agrees_with_a_plain_model_of_the_algorithm(rule, frozen_clock, limits, steps):
+    """Random bursts at random gaps (idle spans shorter and longer than every window): each
+    answer (admitted, refusing window, Retry-After, used and reset per window) is the model's."""
+    r = rule(**limits)
+    model = Reference(r)
+    who = f"u:prop{next(_identities)}"
+    for gap, burst in steps:
+        frozen_clock.advance(gap / 1000)
+        for _ in range(burst):
+            got = hit(r, who)
+            allowed, refusing, retry, used, reset = model.hit(clock.now_ms())
+            assert (got.allowed, got.used, got.reset) == (allowed, used, reset)
+            if not allowed:
+                window = "lifetime" if refusing > len(r.windows) else r.windows[refusing - 1].name
+                assert (got.window, got.retry_after) == (window, retry)
+
+
+def test_a_changed_rule_keeps_the_counts_of_the_windows_it_still_has(rule, frozen_clock):
+    """Windows are found again by their bucket width: a deploy that adds a window (or
+    changes a limit) keeps what each remaining window counted; a new window starts empty,
+    and a window the rule no longer has is dropped (as the hash's stale fields were)."""
+    for _ in range(3):
+        hit(rule(per_minute=5))
+    assert hit(rule(per_hour=10, per_minute=5)).used == (4, 1)  # the minute kept its 3
+    assert hit(rule(per_hour=10)).used == (2,)
+    assert hit(rule(per_minute=9, per_hour=10)).used == (1, 3)  # the minute was dropped

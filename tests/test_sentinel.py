@@ -106,7 +106,7 @@ def test_limits_through_sentinel_and_after_a_failover(settings, topology, frozen
     try:
         mw = SmartLayerMiddleware(lambda r: HttpResponse("ok"))
         assert [mw(request()).status_code for _ in range(5)] == [200, 200, 200, 429, 429]
-        assert primary.client().exists("sent:{ip:203.0.113.70}:rl:/api/")
+        assert primary.client().exists("sent:{ip:203.0.113.70}:rate:/api/")
 
         primary.stop()  # the primary dies; Sentinel promotes the replica
         wait_for(lambda: sentinel.primary() == replica.port, "failover", timeout=30)

@@ -1,7 +1,8 @@
 """The Lua scripts, read once from the ``.lua`` files beside this module.
 
 ``PRE_REQUEST`` is assembled from one file per feature section plus the dispatcher in
-``pre_request.lua`` (after ``facts.lua``, the anomaly counters' layout), so a feature adds its section file here and its keys and args in Python,
+``pre_request.lua`` (after ``bytes.lua`` and ``facts.lua``, the binary counters' helpers and the anomaly
+counters' layout), so a feature adds its section file here and its keys and args in Python,
 and still costs no extra round trip.
 """
 
@@ -54,13 +55,16 @@ def _read(name: str) -> str:
 PRE_REQUEST = LuaScript(
     "pre_request",
     "local SECTIONS = {}\n"
+    + _read("bytes.lua")
     + _read("facts.lua")
     + "".join(_read(f"{section}.lua") for section in PRE_SECTIONS)
     + _read("pre_request.lua"),
 )
 
-# facts.lua: the anomaly counters' binary layout, shared by the section and the after-view script
-ANOMALY_AFTER = LuaScript("anomaly_after", _read("facts.lua") + _read("anomaly_after.lua"))
+# bytes.lua and facts.lua: the anomaly counters' binary layout, shared with the anomaly section
+ANOMALY_AFTER = LuaScript(
+    "anomaly_after", _read("bytes.lua") + _read("facts.lua") + _read("anomaly_after.lua")
+)
 BAN_INDEX = LuaScript("ban_index", _read("ban_index.lua"))
 STRIKE = LuaScript("strike", _read("strike.lua"))
 MONITOR = LuaScript("monitor", _read("monitor.lua"))
@@ -72,6 +76,7 @@ FILES = (
     "ban_index.lua",
     "strike.lua",
     "monitor.lua",
+    "bytes.lua",
     "facts.lua",
     *(f"{section}.lua" for section in PRE_SECTIONS),
 )

@@ -1,5 +1,5 @@
 -- anomaly_after.lua: what the anomaly detector learns after the view, for one identity.
--- facts.lua is put before this file by the loader.
+-- bytes.lua and facts.lua are put before this file by the loader.
 -- keys    [1] facts (the string of facts.lua), [2] ban key to set (or the would-be ban key
 --         in monitor mode)
 -- args    [1] now ms, [2] the view answered an error (status >= 400, not our refusal) 0|1,

@@ -3,6 +3,7 @@
 -- with a field per ring slot cost ~35 us of Redis time per request: HMGET of 66 fields from
 -- a listpack and a tonumber each; this string costs ~10: GET, string.byte, the arithmetic,
 -- string.char, SET.) This chunk runs on every call of its scripts: constants are literals.
+-- The byte helpers (get3, get4, get6, get7, put) are in bytes.lua.
 -- Layout, little-endian unsigned integers, 256 bytes:
 --   [1]        format version 1 (another version or size reads as no facts)
 --   per ring, at its offset: newest bucket index (6 bytes), total of its slots (4), then one
@@ -17,31 +18,6 @@
 --   sensitive hits per 10 s over 1 min  10000, 6, 134
 --   requests per hour over 24 h         3600000, 24, 162
 local FACTS_SIZE, FACTS_MASK, FACTS_MINUTE = 256, 244, 251
-
-local function get3(b, p)
-  return b[p] + 256 * (b[p + 1] + 256 * b[p + 2])
-end
-
-local function get4(b, p)
-  return b[p] + 256 * (b[p + 1] + 256 * (b[p + 2] + 256 * b[p + 3]))
-end
-
-local function get6(b, p)
-  return b[p] + 256 * (b[p + 1] + 256 * (b[p + 2] + 256 * (b[p + 3] + 256 * (b[p + 4] + 256 * b[p + 5]))))
-end
-
-local function get7(b, p)
-  return get6(b, p) + 281474976710656 * b[p + 6]
-end
-
--- write x (an integer, 0 <= x < 256^n) as n bytes at p
-local function put(b, p, n, x)
-  for i = p, p + n - 1 do
-    local d = x % 256
-    b[i] = d
-    x = (x - d) / 256
-  end
-end
 
 -- the facts as a table of bytes (all zero for an identity without facts)
 local function facts_load(key)

@@ -124,8 +124,7 @@ class Command(BaseCommand):
             return
         now = clock.now_ms()
         for prefix, rule in prefixes:
-            fields = client.hgetall(k.ratelimit(identity, prefix))
-            used = ratelimit.window_usage(fields, rule, now)
+            used = ratelimit.window_usage(client.get(k.ratelimit(identity, prefix)), rule, now)
             parts = [f"{w.name} {n}" for w, n in zip(rule.windows, used, strict=True)]
             if rule.lifetime:
                 life = client.get(k.lifetime(identity, prefix))

@@ -159,7 +159,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "tautology",
         3,
-        r"\b(?:or|and|xor|\|\||&&)\s{1,3}\(?\s{0,3}(['\"]?)(\w{1,12})\1\s{0,3}(?:=|<=>|like)\s{0,3}\(?\s{0,3}\1\2\1(?!\w)",
+        r"\b(?:or|and|xor|\|\||&&)\s{1,3}\(?\s{0,3}(['\"]?)(\w{1,12})\1\s{0,3}(?:=|<=>|like)\s{0,3}\(?\s{0,3}n?\1\2\1(?!\w)",
     ),
     (
         "sqli",
@@ -261,7 +261,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start_expr",
         3,
-        rf"^(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:r?like|regexp|sounds\s{{1,3}}like|div|mod|xor|is|"
+        rf"^\s{{0,3}}(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:(?:not\s{{1,3}})?(?:r?like|regexp)|sounds\s{{1,3}}like|div|mod|xor|is|"
         rf"between)\b|[-*/^|&!<>=%~@]\s{{0,3}}[^'\"\u2019\s])[^\n]{{0,120}}?(?:{_QUOTE}[^'\"\u2019\s]{{0,20}}\s{{0,3}}|--(?:\s[^\n]{{0,10}})?)$",
     ),
     (
@@ -312,7 +312,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ("sqli", "select_numbers", 3, r"^\s{0,3}select\s{1,5}(?:\d{1,3}\s{0,3},\s{0,3}){1,20}\d{1,3}\b"),
     ("sqli", "create_user", 3, r"\bcreate\s{1,5}user\s{1,5}\w{1,30}\s{1,5}identified\s{1,5}by\b"),
     ("sqli", "server_variable_call", 3, r"\(\s{0,3}@@(?:version|datadir|hostname|servername|basedir|user)\b"),
-    ("sqli", "glued_union", 3, r"[\d.)]union(?:\s{1,5}all)?\s{1,5}\(?\s{0,3}select\b"),
+    ("sqli", "glued_union", 3, r"[\d.)}]union(?:\s{1,5}all)?\s{1,5}\(?\s{0,3}select\b"),
     (
         "sqli",
         "leading_logic_op",
@@ -324,6 +324,82 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "case_literal",
         2,
         r"\bcase\s{1,3}['\d][\w']{0,10}\s{1,3}when\s{1,3}['\d][\w']{0,10}\s{1,3}then\b",
+    ),
+    # a literal closed by the value's first quote, in its first word (the application's own
+    # quote opened it), and a logic operator glued to it or spaced, then an expression with a
+    # comparison or MySQL's operators and no quote in between (aa'or column*0='0, asd' or
+    # column&&'1, 1' or current_date*-0 rlike'1, asd"or-1 XOR"0); SQL quoted in a post
+    # closes a literal it opened itself (status = 'closed' or state = 'open')
+    (
+        "sqli",
+        "breakout_logic_expr",
+        3,
+        rf"^\s{{0,3}}[^\s'\"`\u2019]{{0,40}}?[\w)]{_QUOTE}\s{{0,3}}(?:or|and|xor|\|\||&&)(?:\s{{1,3}}|(?=[-+!(@~]))[\w@.()*/+\-!&|^~ ]{{0,40}}?"
+        rf"(?:[=<>]|\b(?:r?like|regexp|xor|div|mod)\b|&&|\|\||\*\s{{0,3}}-?\d)\s{{0,3}}(?:{_QUOTE}|-?\d|\(|$)",
+    ),
+    # a number or a closed literal, then ORDER BY n and nothing else: the column-count probe
+    (
+        "sqli",
+        "order_probe_value",
+        3,
+        rf"^\s{{0,3}}(?:\d{{1,10}}|[\w]{{0,20}}{_QUOTE})\s{{0,3}}\)?\s{{0,3}}order\s{{1,3}}by\s{{1,3}}\d{{1,3}}\s{{0,3}}$",
+    ),
+    # a value opened by "||" and a number or an SQL function: a concatenation/OR probe
+    (
+        "sqli",
+        "leading_pipes",
+        3,
+        rf"^\s{{0,3}}\(?\s{{0,3}}\|\|\s{{0,3}}(?:\d{{1,10}}\s{{0,3}}\)?\s{{0,3}}$|\(?\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\()",
+    ),
+    # a parenthesis closed at the value's start, then FROM <table> WHERE <column> =
+    (
+        "sqli",
+        "breakout_from_where",
+        3,
+        r"^[^\s]{0,20}\)\s{0,3}from\s{1,3}[\w.\[\]`]{1,40}\s{1,3}where\s{1,3}[\w.\[\]`]{1,40}\s{0,3}(?:=|like\b|in\s{0,3}\()",
+    ),
+    # CASE ... THEN ... END at the value's start, after a number or a closed literal
+    (
+        "sqli",
+        "case_after_value",
+        3,
+        rf"^\s{{0,3}}(?:\d{{1,10}}|\w{{0,20}}{_QUOTE}|\w{{0,20}}\))\s{{0,3}}(?:(?:and|or|xor|[-+*/|&=])\s{{0,3}})?\(?\s{{0,3}}case\s{{1,3}}"
+        r"[^\n]{0,60}?\bthen\b[^\n]{0,60}?\bend\b",
+    ),
+    # a logic operator opening the value, then an SQL function call (AND ISNULL(1/0))
+    (
+        "sqli",
+        "leading_logic_func",
+        3,
+        rf"^\s{{0,3}}(?:and|or|xor|&&|\|\|)\s{{1,3}}(?:not\s{{1,3}})?{_SQL_FUNC}\s{{0,3}}\(",
+    ),
+    # a closed literal or parenthesis, an operator and an SQL function call: )-sleep(9, '|md5(
+    (
+        "sqli",
+        "breakout_op_func",
+        3,
+        rf"^[^\s]{{0,20}}[)'\"]\s{{0,3}}[-+*/|&^]{{1,2}}\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\(",
+    ),
+    # SELECT of a character code (SELECT CHAR(0x66))
+    (
+        "sqli",
+        "select_char_code",
+        2,
+        r"\bselect\s{1,3}(?:char|chr|ascii|unhex|hex|concat)\s{0,3}\(\s{0,3}(?:0x[0-9a-f]{1,8}|\d{1,3})\s{0,3}[,)]",
+    ),
+    # a closed literal, then UNION (ALL) SELECT within the value
+    (
+        "sqli",
+        "breakout_union",
+        3,
+        rf"[\w)]{_QUOTE}[^\n]{{0,30}}?\bunion(?:\s{{1,5}}all)?\s{{0,5}}\(?\s{{0,3}}select\b",
+    ),
+    # MySQL reads "1.e.table_name" as 1 and the column: a WAF evasion
+    (
+        "sqli",
+        "number_e_dot",
+        3,
+        r"\b\d{1,10}\.\d{0,10}e\.(?:table_name|tables|column_name|columns|schema_name|schemata)\b",
     ),
     # Cross-site scripting --------------------------------------------------------------
     ("xss", "script_tag", 3, r"<\s{0,3}/?\s{0,3}(?:\w{1,10}:)?script\b"),
@@ -428,12 +504,23 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc[/\\](?:passwd|shadow|group|hosts|services|issue)|proc[/\\]self[/\\]|windows[/\\]win\.ini|boot\.ini|"
         r"inetpub[/\\])",
     ),
+    # a value that is nothing but an absolute path into the system's own configuration and
+    # state (/etc, /proc, /boot, /root): a file-inclusion probe (as in ModSecurity CRS's
+    # restricted files); paths an operations tool may well send (logs, /usr/local/etc, a home
+    # directory's dot files, Windows configuration files) ask instead
     (
         "traversal",
         "system_path_only",
+        3,
+        r"^\s{0,3}[/\\](?:etc|proc|boot|root)[/\\][^\s]{1,80}$",
+    ),
+    (
+        "traversal",
+        "system_path_other",
         2,
-        r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc|var[/\\]log|proc|boot|usr[/\\]local[/\\]etc)[/\\][^\s]{1,80}$|"
-        r"^\s{0,3}[a-z]:[/\\][^\n]{0,120}\.(?:ini|conf|cnf|log|err)\s{0,3}$",
+        r"^\s{0,3}(?:[a-z]:)?[/\\](?:var[/\\]log|usr[/\\]local[/\\]etc)[/\\][^\s]{1,80}$|"
+        r"^\s{0,3}[a-z]:[/\\][^\n]{0,120}\.(?:ini|conf|cnf|log|err)\s{0,3}$|"
+        r"^\s{0,3}~[/\\]\.[\w.-]{2,40}$|^\s{0,3}(?:[/\\][\w.-]{1,30}){0,6}[/\\](?:access|error)[._]log\s{0,3}$",
     ),
     (
         "traversal",
@@ -1977,7 +2064,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             utl_http extractvalue updatexml make_set elt raise_error case char chr nchar having exec
             execute declare shutdown drop truncate iif if dbms_lock dbms_pipe""".split()
         ),
-        ("--",),  # a comment after "or true", "order by 2": common words, opened by the comment
+        ("--", "order by", "group by", "||"),  # "or true--": common words, opened by the comment
         False,
     ),
     "xss": (
@@ -1994,9 +2081,10 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
         frozenset(
             """etc passwd shadow proc win boot system32 windows winnt inetpub wwwroot htaccess htpasswd ssh
             id_rsa id_dsa authorized_keys bash_history env git file php zip phar expect glob jar netdoc
-            gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp ini cnf conf""".split()
+            gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp ini cnf conf
+            logs access_log error_log""".split()
         ),
-        ("..", "./", "0x2e"),
+        ("..", "./", "0x2e", "~/"),
         False,
     ),
     "cmdi": (
@@ -2938,8 +3026,9 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
             yield text.replace("\n", ""), _LINES, joints
         else:  # (or newlines too many to search near each)
             yield _INVISIBLE.sub("", decoded), _OTHER, None
-    if "+" in text and "%" in value:
-        yield text.replace("+", " "), _OTHER, None  # form encoding inside a JSON or text value
+    if "+" in text and ("%" in value or " " not in text):
+        # form encoding inside a JSON or text value (x'+or+1=1--, 1+order+by+1)
+        yield text.replace("+", " "), _OTHER, None
     if not text.isascii() and _mixed_script(text):
         yield text.translate(_HOMOGLYPHS), _OTHER, None
     if _spaced(decoded):

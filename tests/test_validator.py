@@ -275,6 +275,14 @@ WAF_FORMS_BLOCKED = [
     "x'+or+2=2--",  # form encoding inside a JSON value, no % in it
     "/etc/exports",  # nothing but a path into /etc or /proc
     "/proc/cpuinfo",
+    "parent['ev\\x61l'](code)",  # a script function through a property lookup
+    "[2].map(confirm)",
+    "'}confirm(2){'",
+    "+prompt(3)}//",
+    "setTimeout`confirm\\x284\\x29`",
+    '<i style="width:exp/**/ression(confirm(5))">',
+    '<!DOCTYPE y [ <!ATTLIST b onclick CDATA "prompt(6)"> ]>',
+    '<span dataformatas="html" datasrc="#d"></span>',
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -307,6 +315,9 @@ WAF_FORMS_BENIGN = [
     "Rock'n'roll and more = fun",
     "Status = 'open' or state = 'new'",
     "~/Documents",
+    "Put the window[0] (left) pane first",
+    "- alert the team (now)",
+    "We sell the top [5] (best) items",
 ]
 
 

@@ -2516,11 +2516,16 @@ _TOPIC_HINTS = frozenset({"hint_model", "hint_unrestricted", "hint_unrestricted_
 def _family_score(matched: dict[str, int]) -> int:
     """The strongest rule, plus one when another rule of the family also fired; weak
     "hint" rules count only together: two or more hints score their number (at most 2 when
-    they only name the topic), one adds one to a strong rule."""
+    they only name the topic, or when fewer than four fired with no strong rule), one adds one
+    to a strong rule."""
     strong = sorted((w for name, w in matched.items() if not name.startswith("hint_")), reverse=True)
     hints = sum(w for name, w in matched.items() if name.startswith("hint_"))
     if hints > 2 and all(name in _TOPIC_HINTS for name in matched if name.startswith("hint_")):
         hints = 2  # the topic named (prose about jailbreaks), no order given to the model: ask the AI
+    if hints == 3 and not (strong and strong[0] > 0):
+        # three hints alone: on sources the rules never saw (fresh, fresh2) they blocked only
+        # benign texts (an LLM judge's instructions, a system prompt); they ask the AI instead
+        hints = 2
     score = strong[0] + (1 if len(strong) > 1 else 0) if strong and strong[0] > 0 else 0
     if hints >= 2 or (hints and score):
         score = max(score, hints, score + 1)

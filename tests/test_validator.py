@@ -1032,3 +1032,15 @@ def test_validator_pi_model_setting_reaches_the_middleware(smart, given, runs):
     assert (found.verdict, found.rules) == (
         ("ask_ai", ("prompt_injection.pi_model",)) if runs else ("allow", ())
     )
+
+
+def test_three_prompt_injection_hints_alone_ask_and_four_block():
+    """Weak signs count together: three alone ask the AI (on unseen sources they blocked only
+    benign texts), four block, and a hint beside a strong rule adds one to it."""
+    score = validator._family_score
+    three = {"hint_output_control": 1, "hint_persona": 1, "hint_refusal": 1}
+    assert score(three) == 2
+    assert score({**three, "hint_fiction": 1}) == 4
+    assert score({**three, "no_refusal": 2}) == 3
+    assert score({"hint_persona": 1, "hint_refusal": 1}) == 2
+    assert score({"hint_harm": 1, "hint_model": 1, "hint_unrestricted": 1, "hint_persona": 1}) == 4

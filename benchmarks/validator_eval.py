@@ -1,7 +1,7 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3] [--half look|check]
-                                        [--json out.json] [--show-misses N] [--no-pi-model]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|fresh4] [--half look|check]
+                                        [--max-paranoia N] [--json out.json] [--show-misses N] [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
 Markdown table: per attack family the share flagged (verdict != "allow") and blocked
@@ -12,8 +12,12 @@ median / p99 time per body and per KB. Attack payloads come from public third-pa
 benign texts from sources the rules were not written against (built by fresh/build_fresh.py, same
 carriers); ``all`` stays dev + holdout. ``extra``, ``fresh2`` (prompt injection, new sources) and
 ``fresh3`` (SQL injection, XSS, traversal, command injection from libinjection's and SecLists' lists)
-are described in SOURCES.md. ``--half look`` / ``--half check`` halve a split by hash (the half a
-rule writer may read, and the one kept for measuring; used for fresh3).
+are described in SOURCES.md, as is ``fresh4`` (SQL injection, XSS, traversal, command injection and
+hard benign inputs from the OWASP Core Rule Set regression tests). ``--half look`` / ``--half check``
+halve a split by hash (the half a rule writer may read, and the one kept for measuring; used for
+fresh3 and fresh4, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
+(the CRS paranoia level of the rule a fresh4 test was written for) is null or <= N; rows without
+the field (every other split) are always kept.
 Always exits 0: it reports, it does not gate.
 """
 
@@ -42,22 +46,36 @@ TARGETS = {
 }
 
 
-def half_of(row: dict) -> str:
-    """fresh3 is halved by hash: rules were written reading the 'look' half only."""
+HALF_SALT = {"fresh4": "f4:"}  # any other split: "f3:" (fresh3's salt, unchanged)
+
+
+def half_of(row: dict, salt: str = "f3:") -> str:
+    """fresh3 and fresh4 are halved by hash: rules were written reading the 'look' half only."""
     key = row.get("payload", row["body"])
-    digest = hashlib.sha256(("f3:" + key).encode("utf-8", "surrogatepass")).hexdigest()
+    digest = hashlib.sha256((salt + key).encode("utf-8", "surrogatepass")).hexdigest()
     return "look" if int(digest[:8], 16) % 2 == 0 else "check"
 
 
-def load(split: str, half: str | None = None) -> dict[str, list[dict]]:
+def paranoia_ok(row: dict, max_paranoia: int | None) -> bool:
+    """--max-paranoia: keep rows with no (or a null) paranoia level, or one <= the limit."""
+    level = row.get("paranoia")
+    return max_paranoia is None or level is None or level <= max_paranoia
+
+
+def load(split: str, half: str | None = None, max_paranoia: int | None = None) -> dict[str, list[dict]]:
     splits = ("dev", "holdout") if split == "all" else (split,)
     groups: dict[str, list[dict]] = {}
     for sp in splits:
+        salt = HALF_SALT.get(sp, "f3:")
         for fn in sorted(glob.glob(os.path.join(DATA, sp, "*.jsonl"))):
             name = os.path.basename(fn)[: -len(".jsonl")]
             with open(fn, encoding="utf-8") as fh:
                 rows = [json.loads(line) for line in fh if line.strip()]
-                groups.setdefault(name, []).extend(r for r in rows if half is None or half_of(r) == half)
+                groups.setdefault(name, []).extend(
+                    r
+                    for r in rows
+                    if (half is None or half_of(r, salt) == half) and paranoia_ok(r, max_paranoia)
+                )
     return groups
 
 
@@ -75,10 +93,18 @@ def p99(xs: list[float]) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
-        "--split", choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3"), default="dev"
+        "--split",
+        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4"),
+        default="dev",
     )
     ap.add_argument(
         "--half", choices=("look", "check"), help="one half of the split, by hash (see SOURCES.md)"
+    )
+    ap.add_argument(
+        "--max-paranoia",
+        type=int,
+        metavar="N",
+        help="keep only rows whose CRS paranoia level is null or <= N (fresh4; other splits have none)",
     )
     ap.add_argument("--json", dest="json_out", help="write the figures (and misses) to this file")
     ap.add_argument(
@@ -105,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot import smartlayer.validator.inspect: {exc!r}")
         return 0
 
-    groups = load(args.split, args.half)
+    groups = load(args.split, args.half, args.max_paranoia)
     if not groups:
         print(f"no data for split {args.split!r} under {DATA}")
         return 0

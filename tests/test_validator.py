@@ -283,6 +283,13 @@ WAF_FORMS_BLOCKED = [
     '<i style="width:exp/**/ression(confirm(5))">',
     '<!DOCTYPE y [ <!ATTLIST b onclick CDATA "prompt(6)"> ]>',
     '<span dataformatas="html" datasrc="#d"></span>',
+    "%uff1cimg src=x onerror=confirm(1)%uff1e",  # IIS's %u escapes
+    "+ADw-script+AD4-confirm(2)+ADw-/script+AD4-",  # UTF-7
+    'window["x"]["open"]("u")',
+    '(document/**/)["domain"]',
+    "[].map.call`${eval}1`",
+    "eval('1+1')",
+    "document.cookie=sid",
     "x; rundll32 evil.dll,Run",  # programs after a shell operator glued to the first token
     "a|gzip -dc /tmp/x.gz",
     "q$(openssl rand 4)",
@@ -339,6 +346,9 @@ WAF_FORMS_BENIGN = [
     "Config lives in /etc/app/*/conf.d",
     "for each item in (the list) do check",
     "Sleep (8 hours) matters",
+    "Why is eval('2+2') discouraged?",
+    'Set document.cookie = "a=b" in the handler',
+    "A 5%u discount, +ad campaign",
 ]
 
 

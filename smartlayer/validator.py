@@ -430,6 +430,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"^\s{0,3}(?:or|and)\s{1,3}'[^'\n]{0,80}'(?:::jsonb?)?\s{0,3}(?:<@|@>|\?\||\?&|\?|->>?|#>>?)\s{0,3}'",
     ),
+    # MongoDB query operators where a value belongs: a JSON key that is one ({"password":
+    # {"$ne": null}}, {"$where": "..."}) or a form key asking for one (user[$ne]=): an API
+    # that accepts them from clients on purpose lists its path in WHITELIST_PATHS
+    (
+        "sqli",
+        "nosql_operator",
+        3,
+        r"^\s{0,3}\$(?:where|function|accumulator|ne|eq|gt|gte|lt|lte|in|nin|exists|elemmatch|regex|expr|or|and|not|nor|"
+        r"jsonschema)\s{0,3}$|\[\s{0,3}\$(?:where|function|ne|eq|gt|gte|lt|lte|in|nin|exists|regex|expr|or)\s{0,3}\]",
+    ),
     # MySQL reads "1.e.table_name" as 1 and the column: a WAF evasion
     (
         "sqli",
@@ -2201,7 +2211,7 @@ _FAMILY_PATTERNS = {family: _compile(family) for family in FAMILIES if family !=
 # evaluation corpus.
 _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], bool]] = {
     "sqli": (
-        frozenset("'\"\u2019;#=@*)"),
+        frozenset("'\"\u2019;#=@*)$"),
         frozenset(
             """union select sleep benchmark waitfor pg_sleep information_schema sysobjects syscolumns
             pg_catalog pg_shadow sqlite_master xp_cmdshell sp_executesql sp_oacreate load_file utl_inaddr

@@ -397,6 +397,15 @@ def test_json_keys_are_inspected_too():
     assert inspect(json.dumps({"<script>alert(1)</script>": 1}), "application/json").verdict == "block"
 
 
+def test_mongodb_operators_where_a_value_belongs_block():
+    """NoSQL injection: an operator as a JSON key, or a form key asking for one; a price or
+    a word after a dollar sign is not one."""
+    assert inspect(json.dumps({"email": "a@b.c", "pin": {"$gt": ""}}), "application/json").verdict == "block"
+    assert inspect(json.dumps({"$where": "1"}), "application/json").verdict == "block"
+    assert inspect("login[$ne]=x", "application/x-www-form-urlencoded").verdict == "block"
+    assert inspect(json.dumps({"total": "$12", "memo": "paid $ne"}), "application/json") == validator.CLEAN
+
+
 def test_query_string_is_inspected():
     assert inspect(b"", "", query="q=" + quote("' or 1=1--")).verdict == "block"
     assert inspect(b"", "", query="q=hello&page=2").verdict == "allow"

@@ -27,3 +27,35 @@ local function put(b, p, n, x)
     x = (x - d) / 256
   end
 end
+
+local GET = {nil, nil, get3, get4, nil, get6}
+
+-- Move a ring of n slots of sb bytes each (the first at q0) to bucket cur: the slots of the
+-- buckets passed since its newest (6 bytes at pn) are emptied and taken off its total (tb
+-- bytes at pt). A bucket before the newest (another server's clock a little behind) leaves
+-- the ring as it is. Returns the ring's newest bucket and its total. (facts.lua's rings and
+-- ratelimit.lua's windows.)
+local function ring_move(b, pn, pt, tb, q0, n, sb, cur)
+  local newest, total = get6(b, pn), GET[tb](b, pt)
+  if cur > newest then
+    if cur - newest >= n then
+      for i = q0, q0 + n * sb - 1 do
+        b[i] = 0
+      end
+      total = 0
+    else
+      local get = GET[sb]
+      for bucket = newest + 1, cur do
+        local q = q0 + sb * (bucket % n)
+        total = total - get(b, q)
+        for i = q, q + sb - 1 do
+          b[i] = 0
+        end
+      end
+    end
+    put(b, pn, 6, cur)
+    put(b, pt, tb, total)
+    newest = cur
+  end
+  return newest, total
+end

@@ -3,7 +3,7 @@
 -- with a field per ring slot cost ~35 us of Redis time per request: HMGET of 66 fields from
 -- a listpack and a tonumber each; this string costs ~10: GET, string.byte, the arithmetic,
 -- string.char, SET.) This chunk runs on every call of its scripts: constants are literals.
--- The byte helpers (get3, get4, get6, get7, put) are in bytes.lua.
+-- The byte helpers (get3, get4, get6, get7, put, ring_move) are in bytes.lua.
 -- Layout, little-endian unsigned integers, 256 bytes:
 --   [1]        format version 1 (another version or size reads as no facts)
 --   per ring, at its offset: newest bucket index (6 bytes), total of its slots (4), then one
@@ -41,32 +41,14 @@ end
 -- passed since its newest. A time before the newest bucket (another server's clock a little
 -- behind) counts in the newest.
 local function ring_add(b, width, n, p, now, inc)
-  local cur = math.floor(now / width)
-  local newest = get6(b, p)
-  local total = get4(b, p + 6)
-  if cur > newest then
-    if cur - newest >= n then
-      for i = p + 10, p + 9 + 3 * n do
-        b[i] = 0
-      end
-      total = 0
-    else
-      for bucket = newest + 1, cur do
-        local q = p + 10 + 3 * (bucket % n)
-        total = total - get3(b, q)
-        b[q], b[q + 1], b[q + 2] = 0, 0, 0
-      end
-    end
-    put(b, p, 6, cur)
-    newest = cur
-  end
+  local newest, total = ring_move(b, p, p + 6, 4, p + 10, n, 3, math.floor(now / width))
   if inc > 0 then
     local q = p + 10 + 3 * (newest % n)
     local count = get3(b, q)
     local add = math.min(inc, 16777215 - count)
     put(b, q, 3, count + add)
     total = total + add
+    put(b, p + 6, 4, total)
   end
-  put(b, p + 6, 4, total)
   return total
 end

@@ -9,7 +9,7 @@
 -- reply   {allowed 0|1, refusing window (1-based, #windows+1 = lifetime, 0 = none),
 --          retry_after_ms (-1 = never), per window: used, reset_ms, then lifetime used}
 --         or {} when an earlier section already refused the request
--- The buckets string (little-endian unsigned integers; get4/get6/put are in bytes.lua):
+-- The buckets string (little-endian unsigned integers; get4/get6/put/ring_move are in bytes.lua):
 --   [1] format version 1, [2] number of window blocks, then per window, 18 + 4 (N + 1) bytes:
 --   bucket width ms (6), newest bucket index (6), total of its slots (6), then one count per
 --   slot (4 bytes, at most 2^32 - 1): slot b % (N + 1) holds bucket b for the N + 1 buckets
@@ -65,26 +65,7 @@ SECTIONS.ratelimit = function(ctx, keys, args)
     end
     -- move the window to now's bucket (a time before its newest bucket, from a clock a
     -- little behind, counts in the newest)
-    local cur = math.floor(now / w.width)
-    local newest = get6(b, p + 6)
-    local total = get6(b, p + 12)
-    if cur > newest then
-      if cur - newest >= slots then
-        for k = p + 18, p + size - 1 do
-          b[k] = 0
-        end
-        total = 0
-      else
-        for bucket = newest + 1, cur do
-          local q = p + 18 + 4 * (bucket % slots)
-          total = total - get4(b, q)
-          b[q], b[q + 1], b[q + 2], b[q + 3] = 0, 0, 0, 0
-        end
-      end
-      put(b, p + 6, 6, cur)
-      newest = cur
-    end
-    w.cur, w.used = newest, total
+    w.cur, w.used = ring_move(b, p + 6, p + 12, 6, p + 18, slots, 4, math.floor(now / w.width))
   end
 
   local function count(w, bucket)

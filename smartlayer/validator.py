@@ -757,6 +757,36 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"for(?<!\wfor)\s{1,20}(?:/[dflr]\s{1,20}(?:\"[^\"\n]{0,40}\"\s{1,20}|[^\s%]{1,40}\s{1,20})?)?%{1,2}[\w~@\[/_]{1,20}\s{1,20}in\s{0,3}\([^)\n]{0,80}\)\s{0,3}do\b",
     ),
     ("cmdi", "here_string", 2, r"[a-z0-9]\s{0,3}<<<"),
+    # decoded or reversed text piped into a shell (printf ...|base64 -d|sh; a value that only
+    # ends by piping into one asks, through separator_command_prose: install instructions in a
+    # post do that too)
+    (
+        "cmdi",
+        "decode_to_shell",
+        3,
+        r"\|\s{0,3}(?:base64\s{1,3}-{1,2}d(?:ecode)?|rev|xxd\s{1,3}-r(?:\s{1,3}-p)?|base32\s{1,3}-{1,2}d(?:ecode)?)\s{0,3}\|\s{0,3}(?:ba|z|k|da)?sh\b",
+    ),
+    # a value that is only a reconnaissance command (also once quotes or an empty $() inside
+    # its name are dropped: 'wh'oami)
+    (
+        "cmdi",
+        "recon_command_value",
+        3,
+        r"^\s{0,3}(?:whoami|ifconfig|ipconfig(?:\s{1,3}/all)?|systeminfo|uname\s{1,3}-[a-z]{1,4}|netstat\s{1,3}-[a-z]{1,5}|id\s{0,3};)\s{0,3}$",
+    ),
+    (
+        "cmdi",
+        "net_command_value",
+        2,
+        r"^\s{0,3}(?:ping|nslookup|curl|wget)\s{1,3}(?:-[a-z]{1,3}\s{1,3}\d{0,4}\s{0,3})?[\w.:/-]{3,80}\s{0,3}$",
+    ),
+    # an interpreter given code on its command line
+    (
+        "cmdi",
+        "interpreter_code",
+        3,
+        r"(?:^|[;&|`]\s{0,3}|/)(?:perl|python[23]?|ruby|php|node|lua)\s{1,3}-[ercw]{1,2}\s{1,3}['\"]",
+    ),
     # (two rules, each tried at line starts or at its literal only (_search); the programs in a
     # lookahead, which gives the rule's gate nothing to check: fifty alternatives there cost
     # ~70 us per 2 KB of prose in _opens_compiled)
@@ -2247,7 +2277,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """bin dev nc ncat netcat bash sh cmd powershell system exec passthru shell_exec popen proc_open
             pcntl_exec os subprocess kernel spawn execsync runtime child_process processbuilder phpinfo
             phpversion ifs jndi __import__ eval assert cat ls id pwd whoami uname netsh reg wmic schtasks
-            vssadmin bcdedit exit die md5""".split()
+            vssadmin bcdedit exit die md5 ping curl wget nslookup""".split()
         ),
         (" in (", "?/", "]/"),  # cmd.exe's FOR loop (for %a in (set) do ...), glob paths (/???/??t)
         False,

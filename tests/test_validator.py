@@ -302,6 +302,9 @@ WAF_FORMS_BLOCKED = [
     "sleep(15)",
     "bob@example.org' or json_valid(x)--",
     "and '{\"k\":1}'::jsonb @> '{}'",
+    "echo aWQ=|base64 --decode|bash",  # decoded text piped into a shell
+    "/usr/bin/ruby -e 'puts 1'",  # an interpreter given code
+    "'who'ami",  # a reconnaissance command, quotes dropped
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -349,6 +352,8 @@ WAF_FORMS_BENIGN = [
     "Why is eval('2+2') discouraged?",
     'Set document.cookie = "a=b" in the handler',
     "A 5%u discount, +ad campaign",
+    "ping me when you are back",
+    "Run perl -e 'print 1' to test it",
 ]
 
 

@@ -71,7 +71,7 @@ sys.path.insert(0, os.path.join(DATA, "extra"))
 sys.path.insert(0, os.path.join(DATA, "fresh3"))
 from build_extra import NearDup  # noqa: E402  (word 5-gram Jaccard >= 0.5)
 from build_fresh import hard_wrap  # noqa: E402
-from build_fresh3 import keys, long_enough  # noqa: E402
+from build_fresh3 import keys, long_enough, old_texts  # noqa: E402
 from make_splits import carrier  # noqa: E402
 
 REPO = "coreruleset/coreruleset"
@@ -103,27 +103,6 @@ NOT_BENIGN = {
 
 def sha(s: str) -> str:
     return hashlib.sha256(s.encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def old_texts() -> list[str]:
-    out: list[str] = []
-    for root, _dirs, files in os.walk(DATA):
-        if os.path.abspath(root).startswith(HERE):
-            continue
-        for name in sorted(files):
-            fn = os.path.join(root, name)
-            if name.endswith(".jsonl"):
-                with open(fn, encoding="utf-8") as fh:
-                    for line in fh:
-                        if line.strip():
-                            row = json.loads(line)
-                            out += [
-                                row[k] for k in ("payload", "body", "text") if isinstance(row.get(k), str)
-                            ]
-            elif name.endswith(".txt") and os.path.basename(root) == "attacks":
-                with open(fn, encoding="utf-8") as fh:
-                    out += [line.rstrip("\n") for line in fh]
-    return out
 
 
 def paranoia_map() -> dict[str, int]:
@@ -275,7 +254,7 @@ def stages_of(doc: dict, fname: str) -> list[dict]:
 
 def main() -> None:
     pl = paranoia_map()
-    old = old_texts()
+    old = old_texts(HERE)
     old_keys: set[str] = set()
     for t in old:
         old_keys |= keys(t)

@@ -357,8 +357,20 @@ def machine(server: Any, redis_url: str) -> str:
         f"django-redis {'.'.join(map(str, django_redis.VERSION))}, "
         f"django-ratelimit {django_ratelimit.__version__}, DRF {rest_framework.__version__}; "
         f"redis-server {info['redis_version']} at {host}; {platform.system()} {platform.release()}, "
-        f"{os.cpu_count()} CPUs{f' ({cpu})' if cpu else ''}"
+        f"{os.cpu_count()} CPUs{f' ({cpu})' if cpu else ''}{_affinity()}"
     )
+
+
+def _affinity() -> str:
+    """The CPUs this process may run on, when fewer than all (``taskset -c 0 python ...``):
+    on a small host it changes the ASGI figures (see docs/benchmarks.md, session 9)."""
+    try:
+        cpus = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return ""
+    if len(cpus) >= (os.cpu_count() or 0):
+        return ""
+    return f"; this process pinned to CPU {','.join(map(str, cpus))} (Redis may run on the others)"
 
 
 def report(

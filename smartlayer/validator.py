@@ -445,7 +445,34 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "number_e_dot",
         3,
-        r"\b\d{1,10}\.\d{0,10}e\.(?:table_name|tables|column_name|columns|schema_name|schemata)\b",
+        r"\b\d{1,10}\.\d{0,10}e(?:\.(?:table_name|tables|column_name|columns|schema_name|schemata)\b|"
+        r"\(\s{0,3}(?:ascii|char|concat|select|substr\w{0,4}|version|user|database|hex|unhex|ord|mid)\b)",
+    ),
+    # sqlmap's error-based probes: its hex marker then FLOOR(RAND(...)) or a subquery, or
+    # CONCAT() of hex markers (4440,1))),0x7170716271,FLOOR(...)
+    (
+        "sqli",
+        "hex_marker",
+        3,
+        r"0x[0-9a-f]{8,16}\s{0,3},\s{0,3}(?:floor\b|\(\s{0,3}select\b)|concat(?:_ws)?\s{0,3}\(\s{0,3}0x[0-9a-f]{6,}",
+    ),
+    # T-SQL's dynamic SQL from a variable: EXEC(@q)
+    ("sqli", "exec_variable", 3, r"\bexec(?:ute)?\s{0,3}\(\s{0,3}@"),
+    # PostgreSQL's casts of a call's result, used for error-based probes: (select ...)::int,
+    # unistr(password)::int (a post quoting SQL casts too: they only ask; a lone token such as
+    # password::int is passed over with every plain token)
+    (
+        "sqli",
+        "pg_cast_probe",
+        2,
+        r"\)\s{0,3}::\s{0,3}(?:int|integer|bigint|numeric|text|varchar|jsonb?|double\s{1,3}precision|regclass|bool)\b",
+    ),
+    # a value opened by OR/AND and any function call compared to something: OR json_extract(...) = 'x'
+    (
+        "sqli",
+        "leading_logic_call_compare",
+        3,
+        r"^\s{0,3}(?:and|or)\s{1,3}[a-z_]{3,30}\((?=[^()\n]{0,200}[',\d])[^()\n]{0,200}\)\s{0,3}(?:=|<|>|!=|like\b|rlike\b|regexp\b)",
     ),
     # Cross-site scripting --------------------------------------------------------------
     ("xss", "script_tag", 3, r"<\s{0,3}/?\s{0,3}(?:\w{1,10}:)?script\b"),
@@ -538,6 +565,20 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:top|self|window|parent|frames|globalthis|this)\[(?!\s{0,3}\d{1,6}\s{0,3}\])[^\]\n]{1,60}\]"
         r"(?:\[[^\]\n]{1,60}\]){0,2}\(",
     ),
+    # the same with blanks (or comments, read as blanks) around a quoted name: self [ "alert" ](1)
+    (
+        "xss",
+        "js_bracket_call_spaced",
+        3,
+        r"\b(?:top|self|window|parent|frames|globalthis|this)\s{0,8}\[\s{0,8}['\"`][\w$\\]{1,40}['\"`]\s{0,8}\]\s{0,8}\(",
+    ),
+    # the document's cookie or domain named with blanks or comments around the dot
+    # (document /**/ . cookie; plain document.cookie is in posts about JavaScript): asks
+    ("xss", "document_secret_spaced", 2, r"\bdocument(?:\s{1,8}\.\s{0,8}|\.\s{1,8})(?:cookie|domain)\b"),
+    # a dialog called with nothing as the whole value (alert()), a function built from a
+    # string (new Function(...)): ask
+    ("xss", "dialog_value", 2, r"^\s{0,3}(?:alert|prompt|confirm)\s{0,3}\(\s{0,3}\)\s{0,3};?\s{0,3}$"),
+    ("xss", "function_constructor", 2, r"\bnew\s{1,3}function\s{0,3}\("),
     (
         "xss",
         "js_callback_sink",
@@ -787,7 +828,32 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"(?:^|[;&|`]\s{0,3}|/)(?:perl|python[23]?|ruby|php|node|lua)\s{1,3}-[ercw]{1,2}\s{1,3}['\"]",
     ),
-    # (two rules, each tried at line starts or at its literal only (_search); the programs in a
+    # a value opened by a shell operator (or a parameter and one: cmd=;) and any command with
+    # an option or a path (;flock -u / whoami, ;iwmi -class ...): a form field never starts so
+    (
+        "cmdi",
+        "leading_separator_command",
+        3,
+        r"^\s{0,3}(?:[a-z_][\w.-]{0,30}=)?\s{0,3}[;|]\s{0,3}[a-z][\w.-]{1,20}\s{1,3}(?:-{1,2}[a-z]|/)",
+    ),
+    # an operator glued to a reconnaissance command after a blank, inside prose ("... ;ifconfig")
+    (
+        "cmdi",
+        "glued_recon",
+        3,
+        r"(?<=\s)(?:;|\|\|?|&&?)(?:whoami|ifconfig|ipconfig|uname|systeminfo|netstat)\b",
+    ),
+    # changing directory twice in one line (cd /;cd etc;...): asks (tutorials chain cd too)
+    ("cmdi", "cd_chain", 2, r"\bcd\s{1,3}(?:/|~|\.\.)[\w./-]{0,40}\s{0,3}(?:;|&&)\s{0,3}cd\s{1,3}\S"),
+    # a value that is a program path under /bin or /sbin (/bin/ab, /usr/bin/unxz -c ...): asks
+    # (the line holds nothing else but options and paths: manuals start lines with one)
+    (
+        "cmdi",
+        "bin_path_value",
+        2,
+        r"^\s{0,3}/(?:usr/(?:local/)?)?s?bin/[a-z][\w.-]{0,30}(?:\s{1,3}(?:-{1,2}[\w=-]{1,20}|/[\w./-]{1,80})){0,4}\s{0,3}$",
+    ),
+
     # lookahead, which gives the rule's gate nothing to check: fifty alternatives there cost
     # ~70 us per 2 KB of prose in _opens_compiled)
     (
@@ -2255,7 +2321,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
         frozenset("<>{$`="),
         frozenset(
             """javascript vbscript livescript data mocha alert prompt confirm eval expression behavior
-            moz document window fromcharcode atob settimeout setinterval innerhtml""".split()
+            moz document window fromcharcode atob settimeout setinterval innerhtml function""".split()
         ),
         (),
         False,
@@ -2274,7 +2340,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
     "cmdi": (
         frozenset(";|&`$\n<{"),
         frozenset(
-            """bin dev nc ncat netcat bash sh cmd powershell system exec passthru shell_exec popen proc_open
+            """bin sbin dev nc ncat netcat bash sh cmd powershell system exec passthru shell_exec popen proc_open
             pcntl_exec os subprocess kernel spawn execsync runtime child_process processbuilder phpinfo
             phpversion ifs jndi __import__ eval assert cat ls id pwd whoami uname netsh reg wmic schtasks
             vssadmin bcdedit exit die md5 ping curl wget nslookup""".split()
@@ -3259,6 +3325,11 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
         unescaped = _JS_ESCAPE.sub(_js_char, text)
         if unescaped != text:
             yield _blanks(unescaped.lower()), _OTHER, None
+            if "\xbc" in unescaped and "\xbe" in unescaped:  # \xbcscript\xbe: see below
+                yield _blanks(_high_bit_dropped(unescaped)), _OTHER, None
+    if "\xbc" in value and "\xbe" in value:
+        # a page read as US-ASCII drops the 8th bit: ¼script¾ (¼script¾) is <script>
+        yield _blanks(_high_bit_dropped(value)), _OTHER, None
     if len(value) >= MIN_BASE64 and " " not in value:
         decoded_b64 = _base64(value)
         if decoded_b64:
@@ -3272,6 +3343,19 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
 
 
 _DATA_BASE64 = re.compile(";base64,", re.IGNORECASE)
+# Latin-1 characters with their 8th bit dropped, as a browser reading a page as US-ASCII did
+# (¼ is <, ¾ is >, ¢ is ")
+_STRIP_HIGH = {code: code & 0x7F for code in range(0x80, 0x100)}
+
+
+def _high_bit_dropped(text: str) -> str:
+    """``text`` as US-ASCII reads it; escapes that spelled UTF-8 bytes (\\xc2\\xbc) are read as
+    the characters they encode first."""
+    try:
+        text = text.encode("latin-1").decode("utf-8")
+    except UnicodeError:  # not bytes of UTF-8: the characters as they are
+        pass
+    return text.translate(_STRIP_HIGH).lower()
 # \xNN, \uNNNN and \u{N...}; control characters stay escaped (a NUL written as text in a
 # programming post is not a NUL byte: see null_byte_escape)
 _JS_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|u\{([0-9a-f]{1,6})\})")

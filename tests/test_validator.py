@@ -305,6 +305,18 @@ WAF_FORMS_BLOCKED = [
     "echo aWQ=|base64 --decode|bash",  # decoded text piped into a shell
     "/usr/bin/ruby -e 'puts 1'",  # an interpreter given code
     "'who'ami",  # a reconnaissance command, quotes dropped
+    "3.e(version())",  # session 9: MySQL's 1.e( before a function
+    "9,2))),0x716a7a6b71,floor(rand(0)*2)",  # sqlmap's hex marker
+    "concat(0x71786b7171,database())",
+    "exec(@sql)",
+    "and strcmp(name, 0x41) = 0",  # a value opened by AND and a compared call
+    'top [ "confirm" ](1)',  # a property lookup with blanks
+    "document/**/.cookie",
+    "prompt()",  # a dialog called with nothing, as the whole value
+    "\u00bcscript\u00beconfirm(1)\u00bc/script\u00be",  # read as US-ASCII: <script>
+    "; shred -u /var/log/auth.log",  # a value opened by a shell operator and a command
+    "p=; tee -a /etc/profile",
+    "Done. Now ;whoami please",  # an operator glued to a reconnaissance command in prose
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -316,6 +328,10 @@ WAF_FORMS_ASKED = [
     "alias ll=ls",
     "cat <<< secret",
     "The shell of system users stays /bin/sh for now.",  # a shell named in prose: asked, not refused
+    "unistr(x)::int",  # session 9: a cast of a call's result (posts quoting SQL cast too)
+    "cd ..; cd www",  # two cd's in a line (tutorials chain them too)
+    "/sbin/ldconfig",  # a program path as the whole value
+    "new Function(src)",
 ]
 WAF_FORMS_BENIGN = [
     "5'-10\"",
@@ -354,6 +370,15 @@ WAF_FORMS_BENIGN = [
     "A 5%u discount, +ad campaign",
     "ping me when you are back",
     "Run perl -e 'print 1' to test it",
+    "Section 2.e(ii) of the contract",  # session 9's near misses
+    "Colour 0x7fffffff, 0x00ff00ff",
+    "; see the notes above",
+    "Cast it with now()::date in the query",
+    "this [note] (see below)",
+    "Ask me about document.cookie",
+    "The binary lives in /usr/bin/python3 on most systems",
+    "or maybe (not sure) = fine",
+    "I paid \u00bc of the price, \u00be is left",
 ]
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import contextlib
 import functools
 import html
 import itertools
@@ -853,7 +854,6 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"^\s{0,3}/(?:usr/(?:local/)?)?s?bin/[a-z][\w.-]{0,30}(?:\s{1,3}(?:-{1,2}[\w=-]{1,20}|/[\w./-]{1,80})){0,4}\s{0,3}$",
     ),
-
     # lookahead, which gives the rule's gate nothing to check: fifty alternatives there cost
     # ~70 us per 2 KB of prose in _opens_compiled)
     (
@@ -3351,11 +3351,11 @@ _STRIP_HIGH = {code: code & 0x7F for code in range(0x80, 0x100)}
 def _high_bit_dropped(text: str) -> str:
     """``text`` as US-ASCII reads it; escapes that spelled UTF-8 bytes (\\xc2\\xbc) are read as
     the characters they encode first."""
-    try:
+    with contextlib.suppress(UnicodeError):  # not bytes of UTF-8: the characters as they are
         text = text.encode("latin-1").decode("utf-8")
-    except UnicodeError:  # not bytes of UTF-8: the characters as they are
-        pass
     return text.translate(_STRIP_HIGH).lower()
+
+
 # \xNN, \uNNNN and \u{N...}; control characters stay escaped (a NUL written as text in a
 # programming post is not a NUL byte: see null_byte_escape)
 _JS_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|u\{([0-9a-f]{1,6})\})")

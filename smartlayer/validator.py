@@ -429,7 +429,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "json_operator",
         3,
-        r"^\s{0,3}(?:or|and)\s{1,3}'[^'\n]{0,80}'(?:::jsonb?)?\s{0,3}(?:<@|@>|\?\||\?&|\?|->>?|#>>?)\s{0,3}'",
+        r"^\s{0,3}(?:or|and)\s{1,3}'[^'\n]{0,80}'(?:(?:::jsonb?)?\s{0,3}(?:<@|@>|\?\||\?&|\?|->>?|#>>?)\s{0,3}['\d]|"
+        r"::jsonb?\s{0,3}(?:<|>|=|!=)\s{0,3}')",
     ),
     # MongoDB query operators where a value belongs: a JSON key that is one ({"password":
     # {"$ne": null}}, {"$where": "..."}) or a form key asking for one (user[$ne]=): an API
@@ -456,6 +457,36 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "hex_marker",
         3,
         r"0x[0-9a-f]{8,16}\s{0,3},\s{0,3}(?:floor\b|\(\s{0,3}select\b)|concat(?:_ws)?\s{0,3}\(\s{0,3}0x[0-9a-f]{6,}",
+    ),
+    # MySQL runs what a versioned comment holds: /*!50000select ... (dumps hold /*!40101 SET)
+    (
+        "sqli",
+        "versioned_comment",
+        3,
+        r"/\*!\d{0,6}\s{0,3}(?:union|select|and|or|from|where|insert|update|delete|concat|sleep|benchmark|if)\b",
+    ),
+    # a value opened by a literal, OR/AND and a comment before the operand: 9 or /*+hint*/ true
+    (
+        "sqli",
+        "leading_or_comment",
+        3,
+        r"^\s{0,3}[\d)'\"]{0,12}\s{0,3}(?:or|and)\s{0,3}/\*[^\n]{0,80}?\*/\s{0,3}(?:\d|true\b|false\b|not\b|\(|'|select\b)",
+    ),
+    # a value opened by nothing, a number or a quote, then ; and an SQL statement
+    (
+        "sqli",
+        "leading_stacked",
+        3,
+        r"^\s{0,3}(?:\d{1,12}|'[^'\n]{0,30}'?|\")?\s{0,3};\s{0,5}(?:insert\s{1,5}into|delete\s{1,5}from|"
+        r"drop\s{1,5}(?:table|database)|update\s{1,5}\w{1,30}\s{1,5}set|truncate\b|create\s{1,5}(?:table|user)|"
+        r"alter\s{1,5}table)",
+    ),
+    # a value opened by a number or a date, then UNION SELECT
+    (
+        "sqli",
+        "leading_union",
+        3,
+        r"^\s{0,3}\d[\w.:-]{0,40}'?\s{1,5}union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b",
     ),
     # T-SQL's dynamic SQL from a variable: EXEC(@q)
     ("sqli", "exec_variable", 3, r"\bexec(?:ute)?\s{0,3}\(\s{0,3}@"),
@@ -814,7 +845,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "recon_command_value",
         3,
-        r"^\s{0,3}(?:whoami|ifconfig|ipconfig(?:\s{1,3}/all)?|systeminfo|uname\s{1,3}-[a-z]{1,4}|netstat\s{1,3}-[a-z]{1,5}|id\s{0,3};)\s{0,3}$",
+        r"^\s{0,3}(?:(?:sudo|strace|ltrace|nohup|time|env|exec)\s{1,3})?"
+        r"(?:whoami|ifconfig|ipconfig(?:\s{1,3}/all)?|systeminfo|uname\s{1,3}-[a-z]{1,4}|netstat\s{1,3}-[a-z]{1,5}|id\s{0,3};)\s{0,3}$",
     ),
     (
         "cmdi",
@@ -835,7 +867,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "leading_separator_command",
         3,
-        r"^\s{0,3}(?:[a-z_][\w.-]{0,30}=)?\s{0,3}[;|]\s{0,3}[a-z][\w.-]{1,20}\s{1,3}(?:-{1,2}[a-z]|/)",
+        r"^\s{0,3}(?:[a-z_][\w.-]{0,30}=)?\s{0,3}[;|]\s{0,3}[a-z][\w.-]{1,20}(?:\s{1,3}(?:-{1,2}[a-z]|/)|\s{0,3}<<<)",
     ),
     # an operator glued to a reconnaissance command after a blank, inside prose ("... ;ifconfig")
     (
@@ -843,6 +875,23 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "glued_recon",
         3,
         r"(?<=\s)(?:;|\|\|?|&&?)(?:whoami|ifconfig|ipconfig|uname|systeminfo|netstat)\b",
+    ),
+    # an alias defined and used at once (alias a=c${x}url&a host), an empty substitution
+    # inside a word (pi$()ng, c${u}url: only strengthens another command rule; not ``, which
+    # reStructuredText writes around code)
+    (
+        "cmdi",
+        "alias_then_use",
+        3,
+        r"alias\s{1,3}(?:-p\s{1,3})?['\"]?([\w.-]{1,20})['\"]?=[^\s&;|]{1,60}\s{0,3}[&;|]\s{0,3}\1\b",
+    ),
+    ("cmdi", "shell_noise", 0, r"[a-z]\$(?:\(\)|@)|[a-z]\$\{\w{0,10}\}[a-z]"),
+    # a program attackers run, at a value's start, on a system path: asks
+    (
+        "cmdi",
+        "tool_on_system_path",
+        2,
+        rf"^\s{{0,3}}'?(?={_ATTACK_TOOL})[\w/.-]{{1,30}}\s{{1,3}}(?:-{{1,2}}[a-z]{{1,10}}\s{{1,3}}){{0,3}}/(?:etc|var/log|var/www|proc|root|boot)/",
     ),
     # changing directory twice in one line (cd /;cd etc;...): asks (tutorials chain cd too)
     ("cmdi", "cd_chain", 2, r"\bcd\s{1,3}(?:/|~|\.\.)[\w./-]{0,40}\s{0,3}(?:;|&&)\s{0,3}cd\s{1,3}\S"),
@@ -2343,9 +2392,10 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """bin sbin dev nc ncat netcat bash sh cmd powershell system exec passthru shell_exec popen proc_open
             pcntl_exec os subprocess kernel spawn execsync runtime child_process processbuilder phpinfo
             phpversion ifs jndi __import__ eval assert cat ls id pwd whoami uname netsh reg wmic schtasks
-            vssadmin bcdedit exit die md5 ping curl wget nslookup""".split()
+            vssadmin bcdedit exit die md5 ping curl wget nslookup ifconfig ipconfig systeminfo netstat""".split()
         ),
-        (" in (", "?/", "]/"),  # cmd.exe's FOR loop (for %a in (set) do ...), glob paths (/???/??t)
+        # cmd.exe's FOR loop (for %a in (set) do ...), glob paths (/???/??t), system paths
+        (" in (", "?/", "]/", "/etc/", "/var/log/", "/var/www/", "/proc/", "/root/", "/boot/"),
         False,
     ),
     "prompt_injection": (

@@ -317,6 +317,15 @@ WAF_FORMS_BLOCKED = [
     "; shred -u /var/log/auth.log",  # a value opened by a shell operator and a command
     "p=; tee -a /etc/profile",
     "Done. Now ;whoami please",  # an operator glued to a reconnaissance command in prose
+    "5 and /*!12345select*/ 1",  # a MySQL versioned comment running SQL
+    "42 or /* x */ 1",  # a comment between OR and its operand
+    "; drop table orders",  # a value opened by ; and a statement
+    "7 union all select 1",  # a value opened by a number, then UNION SELECT
+    "and '[4]'::jsonb -> 0 = '4'",
+    "alias q=ls;q /",  # an alias defined and used at once
+    "|tr<<<abc",  # a here-string after a leading operator
+    "nohup whoami",  # a reconnaissance command behind a wrapper
+    "cu$()rl 10.0.0.9",  # an empty substitution inside a command name
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -332,6 +341,7 @@ WAF_FORMS_ASKED = [
     "cd ..; cd www",  # two cd's in a line (tutorials chain them too)
     "/sbin/ldconfig",  # a program path as the whole value
     "new Function(src)",
+    "xxd /etc/shadow",  # an attack program on a system path
 ]
 WAF_FORMS_BENIGN = [
     "5'-10\"",
@@ -379,6 +389,10 @@ WAF_FORMS_BENIGN = [
     "The binary lives in /usr/bin/python3 on most systems",
     "or maybe (not sure) = fine",
     "I paid \u00bc of the price, \u00be is left",
+    "/*!40101 SET NAMES utf8 */",  # a dump's versioned comment sets a variable
+    "See /etc/hosts for details",
+    "hello${name} world",
+    "Check ``ping`` and ``alias``",
 ]
 
 

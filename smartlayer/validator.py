@@ -398,7 +398,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_op_func",
         3,
-        rf"^[^\s]{{0,20}}[)'\"]\s{{0,3}}[-+*/|&^]{{1,2}}\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\(",
+        rf"^[^\s]{{0,20}}[)'\"]\s{{0,3}}(?:[-+*/|&^]{{1,2}}|!=|<>)\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\(",
     ),
     # SELECT of a character code (SELECT CHAR(0x66))
     (
@@ -488,6 +488,17 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"^\s{0,3}\d[\w.:-]{0,40}'?\s{1,5}union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b",
     ),
+    # a subquery as an operand (1 DIV(SELECT ORD(...)), a MySQL variable given a subquery
+    # (@:=(select ...)), a call compared to itself (pi()=pi()), SELECT 1FROM glued
+    (
+        "sqli",
+        "operator_subquery",
+        3,
+        rf"(?:\bdiv|\bmod|\bxor|[-+*/=<>|&^])\s{{0,3}}\(\s{{0,3}}select\s{{1,3}}(?:{_SQL_FUNC}\s{{0,3}}\(|\(|\d|null\b|@@|\*)",
+    ),
+    ("sqli", "variable_subquery", 3, r"@\w{0,20}\s{0,3}:=\s{0,3}\(\s{0,3}select\b"),
+    ("sqli", "call_tautology", 3, r"\b([a-z_]{2,20})\(\s{0,3}\)\s{0,3}=\s{0,3}\1\(\s{0,3}\)"),
+    ("sqli", "select_number_glued", 3, r"\bselect\s{1,3}\d{1,10}from\b"),
     # T-SQL's dynamic SQL from a variable: EXEC(@q)
     ("sqli", "exec_variable", 3, r"\bexec(?:ute)?\s{0,3}\(\s{0,3}@"),
     # PostgreSQL's casts of a call's result, used for error-based probes: (select ...)::int,

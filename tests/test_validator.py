@@ -326,6 +326,11 @@ WAF_FORMS_BLOCKED = [
     "|tr<<<abc",  # a here-string after a leading operator
     "nohup whoami",  # a reconnaissance command behind a wrapper
     "cu$()rl 10.0.0.9",  # an empty substitution inside a command name
+    "3 mod(select ascii(x))",  # a subquery as an operand
+    "@v:=(select 1)",  # a MySQL variable given a subquery
+    "zz' or rand()=rand()",  # a call compared to itself
+    "qq'<>hex(1)#",  # a closed literal, an inequality and a function
+    "select 2from users",  # SELECT n FROM glued
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -393,6 +398,7 @@ WAF_FORMS_BENIGN = [
     "See /etc/hosts for details",
     "hello${name} world",
     "Check ``ping`` and ``alias``",
+    "Pick a colour and (select one) below",
 ]
 
 

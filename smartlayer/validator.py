@@ -554,6 +554,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
         r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
+    # tags that load script: a <link> to a .js file or typed as JavaScript, a Flash movie in
+    # <embed>/<object> (it may script the page), IE's <?import implementation=...> (an HTC
+    # behaviour); rich text embeds videos and links stylesheets, which pass as before
+    (
+        "xss",
+        "script_loading_tag",
+        3,
+        r"<\s{0,3}link\b[^>\n]{0,200}(?:\.js\b|text/javascript)|<\s{0,3}(?:embed|object)\b[^>\n]{0,200}\.swf\b|"
+        r"<\?\s{0,3}import\b[^>\n]{0,100}implementation\s{0,3}=",
+    ),
     (
         "xss",
         "tag_breakout",
@@ -821,7 +831,26 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"/(?=[\w.*\[\]]{0,10}[?\[])[\w?*.\[\]]{1,12}/(?=[\w.*\[\]]{0,12}[?\[])[\w?*.\[\]]{1,14}|"
         r"/[a-z?]{0,5}\[[a-z]\][a-z?]{0,5}/[a-z]",
     ),
-    ("cmdi", "fork_bomb", 3, r"(\w{1,10}|:)\s{0,3}\(\s{0,3}\)\s{0,3}\{[^}\n]{0,40}\}\s{0,3};\s{0,3}\1\b"),
+    (
+        "cmdi",
+        "fork_bomb",
+        3,
+        r"(\w{1,10}|:)\s{0,3}\(\s{0,3}\)\s{0,3}\{[^}\n]{0,40}\}\s{0,3};\s{0,3}\1(?!\w)|"
+        r"(\w{1,10}|:)\s{0,3}\(\s{0,3}\)\s{0,3}\{\s{0,3}\2\s{0,3}\|\s{0,3}\2\s{0,3}&\s{0,3};?\s{0,3}\}\s{0,3};?\s{0,3}\2(?!\w)",
+    ),
+    # commands for a mail server after a line break in a field a contact form passes on
+    # (SMTP's EHLO, MAIL FROM:, RCPT TO:; IMAP's tagged commands; POP3's APOP), SQLite's
+    # shell escape (.shell / .system after ; or a line break), find's -exec (asks)
+    (
+        "cmdi",
+        "mail_command",
+        3,
+        r"\n\s{0,3}(?:(?:ehlo|helo)\s{1,3}[\w.-]{2,}|(?:mail\s{1,3}from|rcpt\s{1,3}to)\s{0,3}:|"
+        r"[a-z]{1,3}\d{1,4}\s{1,3}(?:login|authenticate|list|lsub|search|select|examine|fetch|store|copy|uid|logout|append)\b|"
+        r"apop\s{1,3}\S{1,40}\s{1,3}[0-9a-f]{32}\b)",
+    ),
+    ("cmdi", "sqlite_shell", 3, r"(?:;|\n)\s{0,3}\.(?:shell|system)\s{1,3}\S"),
+    ("cmdi", "find_exec", 2, r"\bfind\s{1,3}\S{1,100}\s[^\n]{0,100}-exec\s{1,3}\S"),
     (
         "cmdi",
         "shell_redirect",
@@ -3302,10 +3331,12 @@ def _percent_u(m: re.Match[str]) -> str:
 # letters, a backslash before a letter, an empty $(), `` (not a ``` fence), $@ or ${x}
 _SHELL_NOISE_HINT = re.compile(  # every branch starts with one of '"\$` (a fast scan in sre)
     r"['\"](?<![a-z]['\"])[a-z]{1,20}['\"][a-z]|''(?<=[a-z]'')[a-z]|\"\"(?<=[a-z]\"\")[a-z]|"
-    r"['\"](?<=[a-z]['\"])[a-z]{1,3}['\"][a-z]|\\(?<=[a-z]\\)[a-z]|\$\(\)|``(?<!```)(?!`)|\$@|\$\{\w{0,10}\}"
+    r"['\"](?<=[a-z]['\"])[a-z]{1,3}['\"][a-z]|\\(?<=[a-z]\\)[a-z]|\$\(\)|``(?<!```)(?!`)|\$@|\$\{\w{0,10}\}|"
+    r"\$(?<=[a-z]\$)[*?_](?=[a-z/])"
 )
 _QUOTED_TOKEN = re.compile(r"(?<![^\s;&|`(])[^\s;&|`()]*['\"][^\s;&|`()]*['\"][^\s;&|`()]*")
-_SHELL_NOISE = re.compile(r"\\(?=[a-z])|\$\(\)|(?<!`)``(?!`)|\$@|\$\{\w{0,10}\}")  # not a ``` fence
+# (and $*, $? or $_ between letters: c$*at /et$?c)
+_SHELL_NOISE = re.compile(r"\\(?=[a-z])|\$\(\)|(?<!`)``(?!`)|\$@|\$\{\w{0,10}\}|(?<=[a-z])\$[*?_](?=[a-z/])")
 
 
 def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | None]]:
@@ -3380,6 +3411,8 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
         )
         if unquoted != text:
             yield unquoted, _OTHER, None
+            if "+" in unquoted and " " not in unquoted:  # and form encoding: c$*at+/et$*c/...
+                yield unquoted.replace("+", " "), _OTHER, None
     if _spaced(decoded):
         yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
     if "\\x" in text or "\\u" in text:  # JavaScript escapes in a script or string: al\u0065rt(1)

@@ -331,6 +331,14 @@ WAF_FORMS_BLOCKED = [
     "zz' or rand()=rand()",  # a call compared to itself
     "qq'<>hex(1)#",  # a closed literal, an inequality and a function
     "select 2from users",  # SELECT n FROM glued
+    '<link rel="x" href="//h.example/a.js">',  # tags that load script
+    '<embed src="m.swf" allowscriptaccess="always">',
+    '<?import namespace="t" implementation="#x">',
+    "hi\r\nRCPT TO:<a@b.example>",  # mail server commands after a line break
+    "x\r\nA7 LOGIN u p",
+    ";\n.system id",  # SQLite's shell escape
+    "b(){ b|b& };b",  # a fork bomb, no blanks
+    "q.example;c$?at+/et$?c/hos$?ts",  # $? inside words, + as blanks
 ]
 WAF_FORMS_ASKED = [
     "D:\\apps\\server.conf",  # paths an operations tool may send: asked, not refused
@@ -347,6 +355,8 @@ WAF_FORMS_ASKED = [
     "/sbin/ldconfig",  # a program path as the whole value
     "new Function(src)",
     "xxd /etc/shadow",  # an attack program on a system path
+    "find . -name x -exec rm {} +",  # find's -exec
+    '<link rel="stylesheet" href="/s.css">',  # a dangerous tag, not one that loads script
 ]
 WAF_FORMS_BENIGN = [
     "5'-10\"",
@@ -399,6 +409,8 @@ WAF_FORMS_BENIGN = [
     "hello${name} world",
     "Check ``ping`` and ``alias``",
     "Pick a colour and (select one) below",
+    "Hi team,\r\nData\r\nThanks",
+    "function init() { setup(); } init();",
 ]
 
 

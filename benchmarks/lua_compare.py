@@ -1,6 +1,6 @@
 """The pre-request script's time inside Redis: this checkout's Lua against another revision's.
 
-    python benchmarks/lua_compare.py --old REV [--rich] [--requests 1000] [--reps 10]
+    python benchmarks/lua_compare.py --old REV [--rich] [--paths N] [--requests 1000] [--reps 10]
         [--sections ban,ban+anomaly,ban+ratelimit,ban+anomaly+ratelimit]
 
 Both scripts (this checkout's ``smartlayer/lua`` and the files at git revision REV) run in
@@ -9,7 +9,9 @@ identities (the default FEATURES' keys and args, from the middleware's own prepa
 are the mean EVALSHA time per call (INFO commandstats) of each block, as a median over the
 blocks. ``--rich`` first gives every identity a day of history (a request in each of the last
 23 hours, each 10 s of the last 2 minutes and each second of the last 10), as a long-lived
-client has; without it each identity has two requests. The replies of one identity are
+client has; without it each identity has two requests. ``--paths N`` gives each identity N
+distinct paths in its last minute (one every 0.9 s, under the burst rule) and spreads the
+timed calls over them, as a client crawling a site does (not with ``--rich``). The replies of one identity are
 printed for both, to compare by eye.
 """
 
@@ -53,11 +55,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--old", required=True, help="git revision to compare with")
     parser.add_argument("--rich", action="store_true", help="identities with a day of history")
+    parser.add_argument("--paths", type=int, default=1, help="distinct paths per identity in its last minute")
     parser.add_argument("--requests", type=int, default=1000, help="identities per script")
     parser.add_argument("--reps", type=int, default=10, help="blocks per script and sections")
     parser.add_argument("--sections", default="ban,ban+anomaly,ban+ratelimit,ban+anomaly+ratelimit")
     parser.add_argument("--redis-url", default=overhead.URL)
     args = parser.parse_args()
+    if args.rich and args.paths > 1:
+        parser.error("--paths and --rich are separate histories")
     n = args.requests
     prefix = f"bench-{uuid.uuid4().hex[:8]}"
     overhead.configure(args.redis_url, prefix)
@@ -77,13 +82,21 @@ def main() -> None:
         rots[name] = Rotation(mw, pk, n)
         pk += 10 * n
 
-    def call(name: str, parts: tuple[str, ...], back: int = 0) -> Any:
+    from smartlayer.anomaly import path_hash
+
+    hashes = [path_hash(f"/items/{j}/") for j in range(args.paths)]
+    turn = [0]
+
+    def call(name: str, parts: tuple[str, ...], back: int = 0, path: int | None = None) -> Any:
         keys, argv = only(rots[name].next(), parts)
         argv = [int(time.time() * 1000) - back, *argv[1:]]
+        if "anomaly" in parts and args.paths > 1:  # its first arg is the path's hash
+            turn[0] += 1
+            argv[argv.index("anomaly") + 3] = hashes[turn[0] % args.paths if path is None else path]
         return server.evalsha(shas[name], len(keys), *keys, *argv)
 
     try:
-        backs = [0, 0]
+        backs = [0, 0] if args.paths <= 1 else []  # (the paths' requests come in time order)
         if args.rich:
             backs = (
                 [h * 3_600_000 + 500 for h in range(23, 0, -1)]
@@ -94,6 +107,9 @@ def main() -> None:
             for back in backs:
                 for _ in range(n):
                     call(name, parts_list[-1], back)
+            for j in range(args.paths if args.paths > 1 else 0):
+                for _ in range(n):
+                    call(name, parts_list[-1], (args.paths - j) * 900, j)
         results: dict[tuple[str, tuple[str, ...]], list[float]] = {
             (name, parts): [] for name in sources for parts in parts_list
         }
@@ -109,7 +125,8 @@ def main() -> None:
                     )
         print(
             f"µs per EVALSHA inside Redis (median of {args.reps} blocks), {args.old} against this checkout"
-            f"{', identities with a day of history' if args.rich else ''}\n"
+            f"{', identities with a day of history' if args.rich else ''}"
+            f"{f', {args.paths} paths each in the last minute' if args.paths > 1 else ''}\n"
         )
         print(f"| sections | {args.old} | this checkout | ratio |\n|---|---:|---:|---:|")
         for parts in parts_list:

@@ -50,8 +50,9 @@ class Verdict:
 NOTHING = Verdict("none", 0, ())
 
 
-def path_hash(path: str) -> str:
-    return hashlib.blake2b(path[:MAX_PATH].encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+def path_hash(path: str) -> bytes:
+    """6 bytes naming a path in the recent-paths string (lua/anomaly.lua)."""
+    return hashlib.blake2b(path[:MAX_PATH].encode("utf-8", "surrogatepass"), digest_size=6).digest()
 
 
 def user_agent(meta: Any) -> str:

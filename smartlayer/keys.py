@@ -54,9 +54,10 @@ class Keys:
 
     def anomaly(self, identity: str) -> tuple[str, str, str]:
         """Behaviour facts: ring-buffer counters (one binary string, lua/facts.lua), recent
-        path hashes, recent trailing ids."""
+        paths (one binary string, lua/anomaly.lua; ":p" was a sorted set before), recent
+        trailing ids (a sorted set)."""
         base = f"{self.prefix}:{{{identity}}}:an"
-        return base + ":f", base + ":p", base + ":i"
+        return base + ":f", base + ":ps", base + ":i"
 
     def ai_lock(self, identity: str) -> str:
         """Held while (and a cool-down after) the AI is asked about this identity."""

@@ -232,6 +232,31 @@ def test_counters_count_each_window_and_forget_what_left_it(once, frozen_clock):
     assert (f.requests_10s, f.requests_2m, f.earlier_24h) == (1, 1, 0)
 
 
+def test_distinct_paths_count_each_path_once_per_window(once, frozen_clock):
+    """The recent-paths string of lua/anomaly.lua: a path counts once however often it is
+    requested, leaves the 10 s count after 10 s and the minute after 60 s, a request stamped
+    a little earlier (a clock behind) keeps the others, and only the newest 64 are kept."""
+    seen = lambda f: (f.paths_1m, f.paths_10s)  # noqa: E731
+    assert seen(once("/a").facts) == (1, 1)
+    assert seen(once("/a").facts) == (1, 1)
+    assert seen(once("/b").facts) == (2, 2)
+    frozen_clock.advance(10.001)  # /a and /b were 10 s ago: still in the minute
+    assert seen(once("/c").facts) == (3, 1)
+    assert seen(once("/a").facts) == (3, 2)  # /a again: now
+    frozen_clock.advance(-3)  # another server's clock, behind
+    assert seen(once("/d").facts) == (4, 4)  # /b (0 s) is within 10 s of this clock
+    frozen_clock.advance(3 + 50)  # /b left the minute (60.001 s); /c, /a, /d have not
+    assert seen(once("/e").facts) == (4, 1)
+    frozen_clock.advance(61)
+    assert seen(once("/e").facts) == (1, 1)
+    for i in range(70):  # 70 paths in 17.5 s (under the burst rule)
+        f = once(f"/p/{i}").facts
+        frozen_clock.advance(0.25)
+    assert seen(f) == (64, 41)  # the newest 64; 41 of them within the last 10 s (inclusive)
+    assert once("/p/69").facts.paths_1m == 64
+    assert once("/p/0").facts.paths_1m == 64  # /p/0 had left the 64: it comes back, the oldest goes
+
+
 def test_activity_30_to_40_minutes_ago_is_not_idle(once, frozen_clock):
     once("/x")
     frozen_clock.advance(35 * 60)
@@ -291,14 +316,14 @@ def test_memory_per_identity_is_bounded(smart, frozen_clock, rf_user, backend):
     client = get_store().client
     facts, paths, ids = Keys(get_config().key_prefix).anomaly("ip:203.0.113.10")
     assert client.strlen(facts) == 256  # fixed size, whatever happens
-    assert client.zcard(paths) <= 64
+    assert client.strlen(paths) == 64 * 12  # 64 paths in a minute: the newest 64 kept
     assert client.zcard(ids) <= 64
 
 
-def test_anomaly_keys_always_have_a_ttl_though_it_is_renewed_once_a_minute(mw, rf_user, frozen_clock):
-    """The path set renews its expiry on the first request of each minute only (the facts
-    string on every write); a set deleted (or expired) within a minute gets one again when
-    recreated."""
+def test_anomaly_keys_always_have_a_ttl(mw, rf_user, frozen_clock):
+    """The facts and the recent paths (strings) get their expiry on every write, the id set
+    on every request with an id; a key deleted (or expired) within a minute gets one again
+    when recreated."""
     run = mw(AIAnomalyDetector)
     facts, paths, ids = Keys(get_config().key_prefix).anomaly("ip:203.0.113.10")
     client = get_store().client
@@ -316,5 +341,5 @@ def test_anomaly_keys_always_have_a_ttl_though_it_is_renewed_once_a_minute(mw, r
         frozen_clock.advance(20)
         assert run(rf_user(f"/other/{i}")) == 200
         assert all(t > 0 for t in ttls().values())
-    assert 60_000 < client.pttl(paths) <= 121_000
+    assert 60_000 < client.pttl(paths) <= 61_000
     assert client.pttl(facts) > 24 * 3_600_000

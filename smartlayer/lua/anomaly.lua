@@ -2,10 +2,10 @@
 -- BLACK rules (ban at once), and return the facts the GREY score is computed from.
 -- Counters are ring buffers of fixed size in one string (facts.lua), so memory per identity is
 -- constant and nothing goes stale.
--- keys    [1] facts (the string of facts.lua), [2] recent path hashes (zset, score ms),
+-- keys    [1] facts (the string of facts.lua), [2] recent paths (a binary string, below),
 --         [3] recent trailing ids (zset, score ms), [4] ban key, [5] would-be ban key
 --         (monitor mode)
--- args    [1] path hash, [2] trailing id ("" if none), [3] sensitive path 0|1,
+-- args    [1] path hash (6 bytes), [2] trailing id ("" if none), [3] sensitive path 0|1,
 --         [4] empty User-Agent 0|1, [5] monitor 0|1, [6] burst limit (50), [7] burst ban s,
 --         [8] empty-UA ban s, [9] error rate % (75), [10] min requests (10), [11] error ban s
 -- reply   {black rule ("" if none), ban seconds, requests 10 s, requests 2 min, errors 2 min,
@@ -40,21 +40,46 @@ SECTIONS.anomaly = function(ctx, keys, args)
   put(b, FACTS_MASK, 7, mask)
   put(b, FACTS_MINUTE, 6, minute)
   facts_save(keys[1], b)
-  -- the path set's expiry is renewed by the first request of each minute
-  local renew = last ~= minute
 
-  -- distinct raw paths (hashed) in the last minute, newest 64 kept
-  local added = redis.call("ZADD", keys[2], now, args[1])
-  redis.call("ZREMRANGEBYSCORE", keys[2], "-inf", now - 60000)
-  local paths1m = redis.call("ZCARD", keys[2])
-  if paths1m > 64 then
-    redis.call("ZREMRANGEBYRANK", keys[2], 0, -65)
-    paths1m = 64
+  -- distinct raw paths in the last minute, newest 64 kept: 12-byte records, newest first,
+  -- each a path's 6-byte hash and when it was last seen (6 bytes, ms). Always in time order,
+  -- so two binary searches count them. (A sorted set cost ZADD, ZREMRANGEBYSCORE, ZCARD,
+  -- ZCOUNT and a PEXPIRE, and ~1.9 KB at 64 paths.)
+  local s = redis.call("GET", keys[2]) or ""
+  local from = 1
+  while true do  -- this path's earlier record goes
+    local at = string.find(s, args[1], from, true)
+    if not at then break end
+    if at % 12 == 1 then
+      s = string.sub(s, 1, at - 1) .. string.sub(s, at + 12)
+      break
+    end
+    from = at + 1
   end
-  if renew or (added == 1 and paths1m == 1) then  -- (a set created again within the minute too)
-    redis.call("PEXPIRE", keys[2], 121000)
+  local n = #s / 12
+  local function seen(i)  -- the time of record i (0-based)
+    local t1, t2, t3, t4, t5, t6 = string.byte(s, 12 * i + 7, 12 * i + 12)
+    return t1 + 256 * (t2 + 256 * (t3 + 256 * (t4 + 256 * (t5 + 256 * t6))))
   end
-  local paths10s = redis.call("ZCOUNT", keys[2], now - 10000, "+inf")
+  local function first_at_or_before(t)  -- the first record seen at t or earlier (n: none)
+    local lo, hi = 0, n
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if seen(mid) <= t then hi = mid else lo = mid + 1 end
+    end
+    return lo
+  end
+  local others = math.min(first_at_or_before(now - 60000), 63)
+  local paths1m = others + 1
+  local paths10s = math.min(first_at_or_before(now - 10001), 63) + 1
+  -- this request's record goes before the first seen at now or earlier (the first, unless
+  -- another server's clock ahead stamped some later)
+  local at = math.min(first_at_or_before(now), others)
+  redis.call(
+    "SET", keys[2],
+    string.sub(s, 1, 12 * at) .. args[1] .. bytes6(now) .. string.sub(s, 12 * at + 1, 12 * others),
+    "PX", 61000
+  )
 
   -- the run of consecutive trailing ids through this one, within the last minute
   local run = 0

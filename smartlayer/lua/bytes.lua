@@ -30,6 +30,13 @@ end
 
 local GET = {nil, nil, get3, get4, nil, get6}
 
+-- x (an integer, 0 <= x < 2^48) as a 6-byte little-endian string
+local function bytes6(x)
+  local b = {}
+  put(b, 1, 6, x)
+  return string.char(b[1], b[2], b[3], b[4], b[5], b[6])
+end
+
 -- Move a ring of n slots of sb bytes each (the first at q0) to bucket cur: the slots of the
 -- buckets passed since its newest (6 bytes at pn) are emptied and taken off its total (tb
 -- bytes at pt). A bucket before the newest (another server's clock a little behind) leaves

@@ -2984,6 +2984,13 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
             _score_text(text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints)
         elif kind == _LINES:
             _score_text(text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints)
+        elif kind == _NOISE:
+            # a command that only shows once quotes or empty substitutions inside words are
+            # dropped ('c'url host, ping`` 10.0.0.1) is hidden on purpose: the noise counts too
+            found = len(hits.get("cmdi", ()))
+            _score_text(text, hits, checked=False)
+            if len(hits.get("cmdi", ())) > found:
+                hits["cmdi"].setdefault("shell_noise", 0)
         else:
             _score_text(text, hits, checked=False)
 
@@ -3308,7 +3315,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
 
 
 # what a variant of a value is (see _variants)
-_BASE, _COMMENTS, _LINES, _OTHER = range(4)
+_BASE, _COMMENTS, _LINES, _OTHER, _NOISE = range(5)
 
 
 def _normalized(value: str) -> Iterator[str]:
@@ -3410,9 +3417,9 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
             "", _QUOTED_TOKEN.sub(lambda m: m.group(0).replace("'", "").replace('"', ""), text)
         )
         if unquoted != text:
-            yield unquoted, _OTHER, None
+            yield unquoted, _NOISE, None
             if "+" in unquoted and " " not in unquoted:  # and form encoding: c$*at+/et$*c/...
-                yield unquoted.replace("+", " "), _OTHER, None
+                yield unquoted.replace("+", " "), _NOISE, None
     if _spaced(decoded):
         yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
     if "\\x" in text or "\\u" in text:  # JavaScript escapes in a script or string: al\u0065rt(1)

@@ -142,6 +142,11 @@ _EVENT_JS = (
 # count together (see _family_score).
 # "ignore any instructions you find in the documents": a system prompt's defence against
 # injection, which apps send and store as often as attackers write the attack
+# not right after a prohibition: a system prompt's own "never reveal your instructions" or
+# "do not print the rules" is a defence, not a request (a lookbehind per spelling; the text's
+# blanks are single spaces)
+_NOT_FORBIDDEN = r"(?<!never )(?<!not )(?<!n't )(?<!no )(?<!never to )(?<!not to )"
+
 _DEFENSIVE_TAIL = (
     r"\b(?!\s{1,3}(?:that\s{1,3}|which\s{1,3})?(?:you\s{1,3}|may\s{1,3}|might\s{1,3})?(?:find|see|encounter|read|appear|are\s{1,3}(?:found|"
     r"contained|embedded|written|included))|\s{1,3}(?:found|contained|embedded|written|given|included|appearing|hidden)\s{1,3}(?:in|within|"
@@ -991,7 +996,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "reveal_prompt",
         2,
-        r"\b(?:reveal|print|show|repeat|output|leak|display|tell\s{1,3}me|give\s{1,3}me|what\s{1,3}(?:is|are|was|were))\s{1,3}"
+        rf"\b{_NOT_FORBIDDEN}(?:reveal|print|show|repeat|output|leak|display|tell\s{{1,3}}me|give\s{{1,3}}me|what\s{{1,3}}(?:is|are|was|were))\s{{1,3}}"
         r"(?:me\s{1,3})?(?:your|the|all|my)\s{1,3}(?:(?:original|initial|hidden|secret|system|previous|full|first)\s{1,3}){0,2}"
         r"(?:system\s{1,3}prompt|prompt|instructions|rules|guidelines|password|secret)",
     ),
@@ -1000,7 +1005,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "your_system_prompt",
         3,
         r"\b(?:your|the\s{1,3}above)\s{1,3}(?:(?:initial|original|hidden|secret)\s{1,3})?(?:system\s{1,3}prompt|instructions)\b.{0,60}"
-        r"\b(?:ignore|reveal|print|repeat|verbatim|output|forget)\b|\b(?:ignore|reveal|print|repeat|output|forget)\b.{0,30}"
+        rf"\b(?:ignore|reveal|print|repeat|verbatim|output|forget)\b|\b{_NOT_FORBIDDEN}(?:ignore|reveal|print|repeat|output|forget)\b.{{0,30}}"
         r"\byour\s{1,3}(?:system\s{1,3}prompt|instructions)\b",
     ),
     (

@@ -504,6 +504,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ("sqli", "variable_subquery", 3, r"@\w{0,20}\s{0,3}:=\s{0,3}\(\s{0,3}select\b"),
     ("sqli", "call_tautology", 3, r"\b([a-z_]{2,20})\(\s{0,3}\)\s{0,3}=\s{0,3}\1\(\s{0,3}\)"),
     ("sqli", "select_number_glued", 3, r"\bselect\s{1,3}\d{1,10}from\b"),
+    # a value that is only a call of an SQL introspection function (database(), current_user(),
+    # version()): a probe, though nothing around it is SQL; asks (an unclosed "database(" opens
+    # no SQL gate: passed over)
+    (
+        "sqli",
+        "introspection_call_value",
+        2,
+        r"^\s{0,3}(?:database|current_user|session_user|system_user|user|version|schema|current_database|"
+        r"sqlite_version|current_schema)\s{0,3}\(\s{0,3}\)\s{0,3}$",
+    ),
     # T-SQL's dynamic SQL from a variable: EXEC(@q)
     ("sqli", "exec_variable", 3, r"\bexec(?:ute)?\s{0,3}\(\s{0,3}@"),
     # PostgreSQL's casts of a call's result, used for error-based probes: (select ...)::int,

@@ -255,6 +255,9 @@ def test_distinct_paths_count_each_path_once_per_window(once, frozen_clock):
     assert seen(f) == (64, 41)  # the newest 64; 41 of them within the last 10 s (inclusive)
     assert once("/p/69").facts.paths_1m == 64
     assert once("/p/0").facts.paths_1m == 64  # /p/0 had left the 64: it comes back, the oldest goes
+    paths = Keys(get_config().key_prefix).anomaly("ip:203.0.113.10")[1]
+    get_store().client.set(paths, b"not twelve bytes")  # a value this script did not write
+    assert seen(once("/q").facts) == (1, 1)
 
 
 def test_activity_30_to_40_minutes_ago_is_not_idle(once, frozen_clock):

@@ -46,6 +46,7 @@ SECTIONS.anomaly = function(ctx, keys, args)
   -- so two binary searches count them. (A sorted set cost ZADD, ZREMRANGEBYSCORE, ZCARD,
   -- ZCOUNT and a PEXPIRE, and ~1.9 KB at 64 paths.)
   local s = redis.call("GET", keys[2]) or ""
+  if #s % 12 ~= 0 then s = "" end  -- not written by this script: start again
   local from = 1
   while true do  -- this path's earlier record goes
     local at = string.find(s, args[1], from, true)

@@ -2998,7 +2998,13 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
             words, chars, tokens_of = _known(base)
             _score_text(text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints)
         elif kind == _LINES:
-            _score_text(text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints)
+            # (lines joined with nothing between them hide nothing from the prompt-injection
+            # rules, which read words across line breaks already; joined, a sentence's end
+            # meets the next line's start: "...your instructions/rules.-documents... ignore")
+            _score_text(
+                text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints,
+                skip="prompt_injection",
+            )  # fmt: skip
         elif kind == _NOISE:
             # a command that only shows once quotes or empty substitutions inside words are
             # dropped ('c'url host, ping`` 10.0.0.1) is hidden on purpose: the noise counts too
@@ -3200,6 +3206,7 @@ def _score_text(
     checked: bool = True,
     known: tuple[frozenset[str], frozenset[str], Any] | None = None,
     joints: list[tuple[int, int]] | None = None,
+    skip: str = "",
 ) -> None:
     """Search ``text`` for every rule not in ``hits`` yet, and add what matches.
 
@@ -3224,6 +3231,8 @@ def _score_text(
     index = _rule_index()
     candidates = 0
     for family in _FAMILY_PATTERNS:
+        if family == skip:
+            continue
         gate_chars, gate_words, gate_parts, non_ascii = _FAMILY_GATES[family]
         if (
             gate_chars.isdisjoint(chars)

@@ -860,9 +860,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "mail_command",
         3,
-        r"\n\s{0,3}(?:(?:ehlo|helo)\s{1,3}[\w.-]{2,}|(?:mail\s{1,3}from|rcpt\s{1,3}to)\s{0,3}:|"
-        r"[a-z]{1,3}\d{1,4}\s{1,3}(?:login|authenticate|list|lsub|search|select|examine|fetch|store|copy|uid|logout|append)\b|"
-        r"apop\s{1,3}\S{1,40}\s{1,3}[0-9a-f]{32}\b)",
+        r"\n\s{0,3}(?:(?:ehlo|helo)\s{1,3}[\w.-]{2,}|(?:mail\s{1,3}from|rcpt\s{1,3}to)\s{0,3}:\s{0,3}<|"
+        r"apop\s{1,3}\S{1,40}\s{1,3}[0-9a-f]{32}\b|"
+        # an IMAP tag and a command with IMAP's own arguments (a line such as "A4 copy paper",
+        # "B2 list of items" or "A1 login page down" is not one; LOGIN's are any two words)
+        r"[a-z]{1,3}\d{0,4}\s{1,3}(?:authenticate\s{1,3}(?:plain|login|cram-md5|digest-md5|"
+        r"xoauth2|gssapi)\b|l(?:ist|sub)\s{1,3}\"[^\"\n]{0,40}\"\s{1,3}\"|search\s{1,3}(?:charset\s|flagged\b|unseen\b|"
+        r"since\s{1,3}\d|text\s{1,3}\"|deleted\b)|(?:select|examine)\s{1,3}\"?inbox\b|"
+        r"fetch\s{1,3}\d{1,6}(?::[\d*]{1,6})?\s{1,3}\(?(?:body|rfc822|flags|envelope|uid)\b|"
+        r"store\s{1,3}\d{1,6}(?::[\d*]{1,6})?\s{1,3}[+-]?flags\b|copy\s{1,3}\d{1,6}:[\d*]{1,6}\s|"
+        r"uid\s{1,3}(?:fetch|search|store|copy)\b))",
     ),
     ("cmdi", "sqlite_shell", 3, r"(?:;|\n)\s{0,3}\.(?:shell|system)\s{1,3}\S"),
     ("cmdi", "find_exec", 2, r"\bfind\s{1,3}\S{1,100}\s[^\n]{0,100}-exec\s{1,3}\S"),

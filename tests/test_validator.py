@@ -341,7 +341,7 @@ WAF_FORMS_BLOCKED = [
     '<embed src="m.swf" allowscriptaccess="always">',
     '<?import namespace="t" implementation="#x">',
     "hi\r\nRCPT TO:<a@b.example>",  # mail server commands after a line break
-    "x\r\nA7 LOGIN u p",
+    "x\r\nA7 AUTHENTICATE PLAIN",
     ";\n.system id",  # SQLite's shell escape
     "b(){ b|b& };b",  # a fork bomb, no blanks
     "q.example;c$?at+/et$?c/hos$?ts",  # $? inside words, + as blanks
@@ -418,6 +418,8 @@ WAF_FORMS_BENIGN = [
     "Check ``ping`` and ``alias``",
     "Pick a colour and (select one) below",
     "Hi team,\r\nData\r\nThanks",
+    "Items:\nA4 copy paper x 5\nB2 list of items\nA1 login page down",  # not IMAP commands
+    "Forwarded:\nMail from: bob@x.example",
     "function init() { setup(); } init();",
 ]
 

@@ -493,16 +493,22 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"^\s{0,3}\d[\w.:-]{0,40}'?\s{1,5}union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b",
     ),
-    # a subquery as an operand (1 DIV(SELECT ORD(...)), a MySQL variable given a subquery
-    # (@:=(select ...)), a call compared to itself (pi()=pi()), SELECT 1FROM glued
+    # a subquery as an operand of arithmetic (1 DIV(SELECT ORD(...)); not after "=" or "DIV ("
+    # as posts quoting SQL write them), MySQL's anonymous variable given a subquery
+    # (@:=(select ...)), a call compared to itself after AND/OR (and pi()=pi()), SELECT 1FROM
     (
         "sqli",
         "operator_subquery",
         3,
-        rf"(?:\bdiv|\bmod|\bxor|[-+*/=<>|&^])\s{{0,3}}\(\s{{0,3}}select\s{{1,3}}(?:{_SQL_FUNC}\s{{0,3}}\(|\(|\d|null\b|@@|\*)",
+        rf"(?:\b(?:div|mod|xor)|[-+*/|&^]\s{{0,3}})\(\s{{0,3}}select\s{{1,3}}(?:{_SQL_FUNC}\s{{0,3}}\(|\(|\d|null\b|@@|\*)",
     ),
-    ("sqli", "variable_subquery", 3, r"@\w{0,20}\s{0,3}:=\s{0,3}\(\s{0,3}select\b"),
-    ("sqli", "call_tautology", 3, r"\b([a-z_]{2,20})\(\s{0,3}\)\s{0,3}=\s{0,3}\1\(\s{0,3}\)"),
+    ("sqli", "variable_subquery", 3, r"@\s{0,3}:=\s{0,3}\(\s{0,3}select\b"),
+    (
+        "sqli",
+        "call_tautology",
+        3,
+        r"\b(?:and|or)\s{1,3}([a-z_]{2,20})\(\s{0,3}\)\s{0,3}=\s{0,3}\1\(\s{0,3}\)",
+    ),
     ("sqli", "select_number_glued", 3, r"\bselect\s{1,3}\d{1,10}from\b"),
     # a value that is only a call of an SQL introspection function (database(), current_user(),
     # version()): a probe, though nothing around it is SQL; asks (an unclosed "database(" opens
@@ -569,14 +575,15 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
         r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
-    # tags that load script: a <link> to a .js file or typed as JavaScript, a Flash movie in
+    # tags that load script: a <link> typed as JavaScript or an HTML import, a Flash movie in
     # <embed>/<object> (it may script the page), IE's <?import implementation=...> (an HTC
-    # behaviour); rich text embeds videos and links stylesheets, which pass as before
+    # behaviour); rich text embeds videos and links stylesheets (and preloads), which pass as
+    # before
     (
         "xss",
         "script_loading_tag",
         3,
-        r"<\s{0,3}link\b[^>\n]{0,200}(?:\.js\b|text/javascript)|<\s{0,3}(?:embed|object)\b[^>\n]{0,200}\.swf\b|"
+        r"<\s{0,3}link\b[^>\n]{0,200}(?:text/javascript|rel\s{0,3}=\s{0,3}['\"]?import\b)|<\s{0,3}(?:embed|object)\b[^>\n]{0,200}\.swf\b|"
         r"<\?\s{0,3}import\b[^>\n]{0,100}implementation\s{0,3}=",
     ),
     (
@@ -929,7 +936,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "leading_separator_command",
         3,
-        r"^\s{0,3}(?:[a-z_][\w.-]{0,30}=)?\s{0,3}[;|]\s{0,3}[a-z][\w.-]{1,20}(?:\s{1,3}(?:-{1,2}[a-z]|/)|\s{0,3}<<<)",
+        r"^\s{0,3}(?:[a-z_][\w.-]{0,30}=)?\s{0,3}[;|]\s{0,3}[a-z][\w.-]{1,20}(?:\s{1,3}(?:-{1,2}[a-z]|/(?=[\w.~;&|]|$))|\s{0,3}<<<)",
     ),
     # an operator glued to a reconnaissance command after a blank, inside prose ("... ;ifconfig")
     (

@@ -333,11 +333,11 @@ WAF_FORMS_BLOCKED = [
     "nohup whoami",  # a reconnaissance command behind a wrapper
     "cu$()rl 10.0.0.9",  # an empty substitution inside a command name
     "3 mod(select ascii(x))",  # a subquery as an operand
-    "@v:=(select 1)",  # a MySQL variable given a subquery
+    "@:=(select 1)",  # MySQL's anonymous variable given a subquery
     "zz' or rand()=rand()",  # a call compared to itself
     "qq'<>hex(1)#",  # a closed literal, an inequality and a function
     "select 2from users",  # SELECT n FROM glued
-    '<link rel="x" href="//h.example/a.js">',  # tags that load script
+    '<link rel="import" href="//h.example/x.html">',  # tags that load script
     '<embed src="m.swf" allowscriptaccess="always">',
     '<?import namespace="t" implementation="#x">',
     "hi\r\nRCPT TO:<a@b.example>",  # mail server commands after a line break
@@ -365,6 +365,7 @@ WAF_FORMS_ASKED = [
     "find . -name x -exec rm {} +",  # find's -exec
     "current_user()",  # an SQL introspection call as the whole value
     '<link rel="stylesheet" href="/s.css">',  # a dangerous tag, not one that loads script
+    '<link rel="preload" href="/static/app.js" as="script">',
 ]
 WAF_FORMS_BENIGN = [
     "5'-10\"",
@@ -420,6 +421,10 @@ WAF_FORMS_BENIGN = [
     "Hi team,\r\nData\r\nThanks",
     "Items:\nA4 copy paper x 5\nB2 list of items\nA1 login page down",  # not IMAP commands
     "Forwarded:\nMail from: bob@x.example",
+    "| Date / Time | Amount |\n|---|---|\n| 2024-01-01 | 5 |",  # a Markdown table, not ; or |
+    "I use @total := (select sum(x) from t) in MySQL 5.7, is that deprecated?",  # posts quoting SQL
+    "Is NOW() = NOW() always true in a single statement?",
+    "How do I write WHERE id = (SELECT MAX(id) FROM orders) in Postgres?",
     "function init() { setup(); } init();",
 ]
 

@@ -328,7 +328,7 @@ WAF_FORMS_BLOCKED = [
     "; drop table orders",  # a value opened by ; and a statement
     "7 union all select 1",  # a value opened by a number, then UNION SELECT
     "and '[4]'::jsonb -> 0 = '4'",
-    "alias q=ls;q /",  # an alias defined and used at once
+    "alias q=ls&q /",  # an alias defined and used at once, behind a lone &
     "|tr<<<abc",  # a here-string after a leading operator
     "nohup whoami",  # a reconnaissance command behind a wrapper
     "cu$()rl 10.0.0.9",  # an empty substitution inside a command name
@@ -363,6 +363,7 @@ WAF_FORMS_ASKED = [
     "new Function(src)",
     "xxd /etc/shadow",  # an attack program on a system path
     "find . -name x -exec rm {} +",  # find's -exec
+    "alias k=kubectl; k get pods",  # a tutorial's alias used after ;: asked as any alias, not refused
     "current_user()",  # an SQL introspection call as the whole value
     '<link rel="stylesheet" href="/s.css">',  # a dangerous tag, not one that loads script
     '<link rel="preload" href="/static/app.js" as="script">',
@@ -424,6 +425,7 @@ WAF_FORMS_BENIGN = [
     "| Date / Time | Amount |\n|---|---|\n| 2024-01-01 | 5 |",  # a Markdown table, not ; or |
     "I use @total := (select sum(x) from t) in MySQL 5.7, is that deprecated?",  # posts quoting SQL
     "Is NOW() = NOW() always true in a single statement?",
+    "Access it like this ['key'] (note the quotes)",
     "How do I write WHERE id = (SELECT MAX(id) FROM orders) in Postgres?",
     "function init() { setup(); } init();",
 ]

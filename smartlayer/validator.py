@@ -132,6 +132,9 @@ _ATTACK_TOOL = (
     r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
 )
 
+# the global objects a script function is looked up on by name (top["alert"](1))
+_JS_GLOBAL = r"(?:top|self|window|parent|frames|globalthis|this)"
+
 _EVENT_JS = (
     r"(?:alert|prompt|confirm|eval|print|window|document|top|self|this|parent|frames|location|"
     r"fetch|import|javascript|settimeout|setinterval|constructor|atob|function|new\s|\(|\[|`|[a-z_$]{1,20}\s{0,3}[(=`\[.])"
@@ -637,7 +640,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "js_bracket_call",
         3,
-        r"\b(?:top|self|window|parent|frames|globalthis|this)\[(?!\s{0,3}\d{1,6}\s{0,3}\])[^\]\n]{1,60}\]"
+        rf"\b{_JS_GLOBAL}\[(?!\s{{0,3}}\d{{1,6}}\s{{0,3}}\])[^\]\n]{{1,60}}\]"
         r"(?:\[[^\]\n]{1,60}\]){0,2}\(",
     ),
     # the same with blanks (or comments, read as blanks) around a quoted name, called at once:
@@ -646,7 +649,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "js_bracket_call_spaced",
         3,
-        r"\b(?:top|self|window|parent|frames|globalthis|this)\s{0,8}\[\s{0,8}['\"`][\w$\\]{1,40}['\"`]\s{0,8}\]\(",
+        rf"\b{_JS_GLOBAL}\s{{0,8}}\[\s{{0,8}}['\"`][\w$\\]{{1,40}}['\"`]\s{{0,8}}\]\(",
     ),
     # the document's cookie or domain named with blanks or comments around the dot
     # (document /**/ . cookie; plain document.cookie is in posts about JavaScript): asks

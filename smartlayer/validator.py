@@ -950,16 +950,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?<=\s)(?:;|\|\|?|&&?)(?:whoami|ifconfig|ipconfig|uname|systeminfo|netstat)\b",
     ),
     # an alias defined and used at once behind a lone & (alias a=c${x}url&a host; a tutorial's
-    # "alias k=kubectl; k get pods" passes), an empty substitution
-    # inside a word (pi$()ng, c${u}url: only strengthens another command rule; not ``, which
-    # reStructuredText writes around code)
+    # "alias k=kubectl; k get pods" passes). (Noise inside a command name, pi$()ng or 'c'url,
+    # is scored where _variants drops it: see _score_looked's "shell_noise".)
     (
         "cmdi",
         "alias_then_use",
         3,
         r"alias\s{1,3}(?:-p\s{1,3})?['\"]?([\w.-]{1,20})['\"]?=[^\s&;|]{1,60}\s{0,3}&(?!&)\s{0,3}\1\b",
     ),
-    ("cmdi", "shell_noise", 0, r"[a-z]\$(?:\(\)|@)|[a-z]\$\{\w{0,10}\}[a-z]"),
     # a program attackers run, at a value's start, on a system path: asks
     (
         "cmdi",

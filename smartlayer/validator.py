@@ -76,8 +76,8 @@ _SQL_FUNC = (
     r"dbms_\w{1,20}|utl_\w{1,20})"
 )
 # What follows "or"/"and" in an injection and hardly ever in prose: a number, a quote, a
-# parenthesis, a SQL literal or function.
-_SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\()"
+# parenthesis, a SQL literal or function (not a plural in prose: "database(s)", "user(s)").
+_SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\)))"
 # What follows a quote (or ')') that closes the application's string, other than "or"/"and"
 # and an operand.
 _SQL_BREAK_TAIL = (
@@ -86,16 +86,19 @@ _SQL_BREAK_TAIL = (
     r"group\s{1,3}by\s{1,3}[\w,\s]{1,40}having\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
     r"into\s{1,5}(?:out|dump)file|waitfor\s{1,5}delay|as\s{1,3}\w{1,12}\s{1,3}where\s{1,3}\d|"
     r"where\s{1,3}\d{1,10}\s{0,3}=|;\s{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
-    rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\("
+    rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\))"
 )
 _SQL_AFTER_BREAK = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|{_SQL_BREAK_TAIL})"
 # The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
 # 'Continue'", "'Dune' and 3 other books"): a quoted or numeric operand counts only with a
 # comparison (or, for a number, a comment, ';' or ')') right after it.
+# right after a double-quoted word of 3-24 characters, the first a letter (a quoted key: "Key"="owner"), as fixed-width
+# look-behinds
+_QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
 _SQL_OPERAND_STRICT = (
-    rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d{{1,20}}(?:\.\d{{1,10}})?\s{{0,3}}(?:[=<>!]|--|#|/\*|;|\)|$)|"
-    rf"{_QUOTE}[^'\"\u2019]{{0,30}}{_QUOTE}\s{{0,3}}(?:[=<>!]|r?like\b|regexp\b|\|\|)|"
-    rf"true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\()"
+    rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d{{1,20}}(?:\.\d{{1,10}})?\s{{0,3}}(?:[=>!]|<(?![/!a-z])|--|#|/\*|;|\)|$)|"
+    rf"{_QUOTE}[^'\"\u2019]{{0,30}}{_QUOTE}\s{{0,3}}(?:[=>!]|<(?![/!a-z])|r?like\b|regexp\b|\|\|)|"
+    rf"true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\)))"
 )
 _SQL_AFTER_BREAK_ANYWHERE = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND_STRICT}|{_SQL_BREAK_TAIL})"
 
@@ -150,6 +153,19 @@ _EVENT_JS = (
 # blanks are single spaces)
 _NOT_FORBIDDEN = r"(?<!never )(?<!not )(?<!n't )(?<!no )(?<!never to )(?<!not to )"
 
+# a shell given a command to run (cmdi)
+_SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
+# ignore_instructions: the words between the verb and its object ("ignore all of your previous
+# instructions"), those among them that point at the model's own or earlier instructions, the objects
+_IGNORE_WORD = (
+    r"(?:all|any|every|each|the|your|my|of|these|those|this|previous|prior|above|earlier|preceding|foregoing|former|initial|"
+    r"original|system|safety|other|everything|you|have|been|told|learned)"
+)
+_IGNORE_EARLIER = r"(?:your|you|previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|told|learned)"
+_IGNORE_OBJECT = (
+    r"(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|constraints|context|"
+    r"programming|orders|training|before)"
+)
 _DEFENSIVE_TAIL = (
     r"\b(?!\s{1,3}(?:that\s{1,3}|which\s{1,3})?(?:you\s{1,3}|may\s{1,3}|might\s{1,3})?(?:find|see|encounter|read|appear|are\s{1,3}(?:found|"
     r"contained|embedded|written|included))|\s{1,3}(?:found|contained|embedded|written|given|included|appearing|hidden)\s{1,3}(?:in|within|"
@@ -165,8 +181,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start",
         3,
-        rf"^[^\s'\"`]{{0,40}}(?:{_QUOTE}\s{{0,3}}\){{0,4}}|\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
-        r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))",
+        rf"^(?:[^\s'\"`]{{0,40}}{_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
+        r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))|"
+        # a call the value opens and closes itself ("sleep(5)#1"): SQL or a SQL comment after
+        # it, not a statement's ";" or a spaced "/*" (C: "list_init(&head); /* ... */")
+        rf"^[^\s'\"`]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|(?<=\))/\*)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}"),
@@ -176,7 +195,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_op",
         3,
-        rf"(?<![\s(\[{{,])(?<!^){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+        # (nor a quoted key given a quoted value: --tags "Key"="owner", HCL's "Name" = "web")
+        rf"(?<![\s(\[{{,])(?<!^)(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
     ),
     (
         "sqli",
@@ -703,6 +723,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?<!\{)\{\{[^}]{0,80}(?:constructor|__proto__|\$eval|\$on|alert|self|_self|config|class|mro|subclasses|globals|import)[^}]{0,80}\}\}|"
         r"\$\{\{?[^}]{0,40}(?:runtime|exec|process)",
     ),
+    # a JS template literal's expression calling a dialog or reading the page (`${alert(1)}`)
+    (
+        "xss",
+        "template_literal_call",
+        3,
+        r"\$\{\s{0,3}(?:alert|prompt|confirm|eval|atob|fetch|import)\s{0,3}\(|"
+        r"\$\{\s{0,3}(?:document\s{0,3}\.\s{0,3}(?:cookie|domain|write|location)|window\s{0,3}\.\s{0,3}location)\b",
+    ),
     # Path traversal ---------------------------------------------------------------------
     ("traversal", "dotdot", 0, r"\.\.[/\\]"),
     ("traversal", "dotdot_start", 2, r"^\s{0,3}(?:\.{2}[/\\]){1,}"),
@@ -712,7 +740,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "sensitive_file",
         3,
-        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}~?[/\\]|(?<![/\\])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
+        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}~?[/\\]|(?<![/\\:])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
         r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
         r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
         r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
@@ -754,7 +782,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "dotdot_trick",
         2,
-        r"(?<!\.)\.{3,}[/\\]|\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
+        # (not an ellipsis for a path's elided part, "arn:aws:.../name", "(.../v3)": three dots
+        # count only opening the value or before another dot segment)
+        r"(?<!\.)\.{4,}[/\\]|^\s{0,3}\.{3}[/\\]|(?<!\.)\.{3}[/\\](?:[^\s/\\]{0,40}[/\\])?\.{1,4}[/\\]|"
+        r"\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
     ),
     (
         "traversal",
@@ -769,7 +800,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "separator_command",
         3,
-        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:[;&|\n]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}",
+        # (not an operator right after "(", "[" or ",": C's list_init(&head), Rust's |x|)
+        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:(?<![(\[,])[;&|\n]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}",
     ),
     ("cmdi", "backtick_after_token", 3, rf"^[^\s;&|`]{{0,64}}`\s{{0,3}}{_SHELL_COMMAND}"),
     ("cmdi", "substitution_command", 3, rf"\$\(\s{{0,3}}{_SHELL_COMMAND}"),
@@ -785,9 +817,15 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "shell_paths",
         3,
         r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b|/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|"
-        r"/bin/(?:ba|z|k|da)?sh\s{0,3}$|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|"
-        r"\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b",
+        r"/bin/(?:ba|z|k|da)?sh\s{0,3}$|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
+        rf"(?:^|[;&|`(<>]\s{{0,3}}|\b(?:exec|spawn|system)\s{{1,3}}){_SHELL_INVOCATION}|"
+        # or running a reconnaissance command ("time sh -c whoami", "cmd /c dir")
+        rf"{_SHELL_INVOCATION}\s{{1,3}}['\"]?\s{{0,3}}(?:whoami|id|uname|pwd|ifconfig|ipconfig|systeminfo|netstat|hostname|tasklist|"
+        r"net\s{1,3}user|cat\s{1,3}/etc/|type\s{1,3}[a-z]:|dir|ls|nc|ncat|netcat)(?=$|[\s;&|`'\"])",
     ),
+    # a shell started with a command, in a line of prose or code ("docker run img sh -c '...'",
+    # a batch file's "cmd /c"): the AI is asked
+    ("cmdi", "shell_invocation", 2, _SHELL_INVOCATION),
     ("cmdi", "shell_path_mention", 2, r"/bin/(?:ba|z|k|da)?sh\b"),
     ("cmdi", "substitution", 2, r"\$\(\s{0,3}[a-z]"),
     ("cmdi", "shellshock", 3, r"\(\s{0,3}\)\s{0,3}\{\s{0,3}:\s{0,3};\s{0,3}\}\s{0,3};"),
@@ -843,7 +881,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "php_code",
         3,
-        r"<\?(?:php|=)|\$\{@?\w{1,30}\(|\{\$\{|\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
+        r"<\?(?:php|=)|\$\{@\w{1,30}\(|\$\{\s{0,3}(?:system|exec|passthru|shell_exec|phpinfo|eval|assert|popen|proc_open|file_get_contents|"
+        r"file_put_contents|include|require|print|echo|var_dump|base64_decode|die|fopen|readfile|highlight_file|show_source)\s{0,3}\(|\{\$\{|\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
         r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
     ),
     # shell evasions: a path spelled with glob characters (/???/p?ss??, /bi[n]/sh; not "*": docs
@@ -854,7 +893,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "glob_path",
         3,
-        r"/(?=[\w.*\[\]]{0,10}[?\[])[\w?*.\[\]]{1,12}/(?=[\w.*\[\]]{0,12}[?\[])[\w?*.\[\]]{1,14}|"
+        # (a segment that is all one bracket, /[yyyy]/[mm]/, is a placeholder: a glob bracket
+        # stands for one character)
+        r"/(?!\[[\w-]{2,30}\]/)(?=[\w.*\[\]]{0,10}[?\[])[\w?*.\[\]]{1,12}/(?!\[[\w-]{2,30}\](?:[/\s,.)]|$))"
+        r"(?=[\w.*\[\]]{0,12}[?\[])[\w?*.\[\]]{1,14}|"
         r"/[a-z?]{0,5}\[[a-z]\][a-z?]{0,5}/[a-z]",
     ),
     (
@@ -1001,11 +1043,19 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "ignore_instructions",
         3,
-        r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|neglect)\s{1,3}(?:(?:all|any|every|each|the|your|my|of|these|those|this|"
-        r"previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|safety|other|everything|you|have|been|told|"
-        r"learned)\s{1,3}){1,6}(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|"
-        r"constraints|context|programming|orders|training|before)"
-        rf"{_DEFENSIVE_TAIL}",
+        rf"\b(?:(?:ignore|disregard|forget|neglect)\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{1,6}}|"
+        # verbs of technical prose ("skip these instructions if...", "drop the constraints",
+        # "settings that override the rules"): only with words that point at the model's own
+        # instructions or at earlier ones
+        rf"(?:override|bypass|skip|drop)\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}}{_IGNORE_EARLIER}\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}})"
+        rf"{_IGNORE_OBJECT}{_DEFENSIVE_TAIL}",
+    ),
+    (
+        "prompt_injection",
+        "bypass_rules",
+        2,
+        r"\b(?:override|bypass)\s{1,3}(?:(?:all|any|every|the|these|those|safety|content)\s{1,3}){1,3}"
+        r"(?:instructions|rules|guidelines|guardrails|restrictions|filters|safeguards)\b",
     ),
     (
         "prompt_injection",
@@ -1062,7 +1112,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"\b(?:do\s{1,3}not|don'?t|doesn'?t|does\s{1,3}not|won'?t|will\s{1,3}not|never|no\s{1,3}longer)\s{1,3}(?:have\s{1,3}to\s{1,3})?"
         r"(?:follow|abide\s{1,3}by|adhere\s{1,3}to|care\s{1,3}about|comply\s{1,3}with|bound\s{1,3}by|be\s{1,3}bound\s{1,3}by)\s{1,3}"
-        r"(?:any\s{1,3}|the\s{1,3}|openai'?s?\s{1,3})?(?:rules|guidelines|polic\w{1,3}|laws|ethic\w{0,4}|moral\w{0,4}|restrictions|filters)",
+        # (not "the policy": "a resource that doesn't comply with the policy")
+        r"(?:(?:any\s{1,3}|openai'?s?\s{1,3})?(?:rules|guidelines|polic\w{1,3}|laws|ethic\w{0,4}|moral\w{0,4}|restrictions|filters)|"
+        r"the\s{1,3}(?:rules|guidelines|policies|laws|ethics|morals|restrictions|filters))",
     ),
     (
         "prompt_injection",
@@ -1082,8 +1134,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "override_behaviour",
         3,
-        r"\boverrid\w{1,3}\s{1,3}(?:your|the|any|all)\s{1,3}(?:(?:default|previous|prior|system|original|safety)\s{1,3})?"
-        r"(?:behaviou?r|instructions|settings|programming|rules|prompt|guidelines|directives)",
+        # ("override the default behavior of the cache", "these override any settings in the
+        # file": technical prose; the model's own or earlier behaviour and rules are not)
+        r"\boverrid\w{1,3}\s{1,3}(?:your\s{1,3}(?:(?:default|previous|prior|system|original|safety|core|current)\s{1,3})?"
+        r"(?:behaviou?r|instructions|settings|programming|rules|prompt|guidelines|directives)|"
+        r"(?:the|any|all)\s{1,3}(?:(?:previous|prior|system|original|safety)\s{1,3})"
+        r"(?:behaviou?r|instructions|programming|rules|prompt|guidelines|directives)|"
+        r"(?:the|any|all)\s{1,3}(?:instructions|programming|guidelines|directives))",
     ),
     (
         "prompt_injection",
@@ -1126,7 +1183,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "exfiltrate",
         2,
-        r"\bexfiltrat\w{1,4}|\b(?:send|forward|leak|post)\s{1,3}(?:the\s{1,3})?(?:user'?s?|all|any|their)\s{1,3}(?:data|credentials|secrets|passwords|api\s{1,3}keys|conversation)\s{1,3}to\b",
+        # (not the word alone: "attackers exfiltrate data from the client" is security prose)
+        r"\bexfiltrat\w{1,4}\s{1,3}(?:the|all|any|their|this|your|my)\s{1,3}(?:[\w']{1,12}\s{1,3}){0,2}(?:data|conversation|history|messages|"
+        r"credentials|secrets|keys|chat|prompt|files|emails|passwords|tokens)\b|\b(?:send|forward|leak|post)\s{1,3}(?:the\s{1,3})?(?:user'?s?|all|any|their)\s{1,3}(?:data|credentials|secrets|passwords|api\s{1,3}keys|conversation)\s{1,3}to\b",
     ),
     # techniques named by injection test kits (spikee's jailbreak types, deepset's set,
     # policy puppetry): previous requests or information dropped, a task hijacked on a
@@ -1322,7 +1381,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:usual|normal|standard|regular|safety|content|ethical|moral|openai'?s?|ai|these|those|the|any|such)\s{1,3}(?:\w{1,12}\s{1,3})?"
         r"(?:rules|restrictions|limits|limitations|guidelines|policies|filters|safeguards|guardrails|constraints|ethics|morals)\s{1,3}"
         r"(?:don'?t|do\s{1,3}not|no\s{1,3}longer|doesn'?t|won'?t|will\s{1,3}not|need\s{1,3}not|shouldn'?t|should\s{1,3}not)\s{1,3}"
-        r"(?:need\s{1,3}to\s{1,3}|really\s{1,3})?(?:apply|matter|count|exist|bind)\b|"
+        r"(?:need\s{1,3}to\s{1,3}|really\s{1,3})?(?:apply|matter|count|exist|bind)\b"
+        # (not to something other than the model, this chat or its persona: "these restrictions
+        # don't apply to attribute values")
+        r"(?!\s{1,3}to\s{1,3}(?!you|me\b|us\b|this|here|our|the\s{1,3}(?:ai|model|assistant|bot|chat|conversation)|chatgpt|dan\b|them|him|her)\w)|"
         r"\bexempt\s{1,3}from\s{1,3}(?:all\s{1,3}|any\s{1,3})?(?:your|the|openai'?s?|these|those)\s{1,3}(?:\w{1,12}\s{1,3})?"
         r"(?:guidelines|rules|polic\w{1,3}|restrictions|filters|safety|limits|limitations|ethics)\b",
     ),
@@ -1331,9 +1393,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "supersede_instructions",
         2,
         r"\b(?:overrides?|overrule[sd]?|supersedes?|replaces?|takes?\s{1,3}precedence\s{1,3}over|trumps?|should\s{1,3}replace)\s{1,3}"
-        r"(?:(?:the|your|all|any|every|of|my)\s{1,3}){0,2}(?:user'?s?\s{1,3})?(?:(?:earlier|previous|prior|old|original|other|existing|"
-        r"system|safety|current|initial)\s{1,3})?(?:request|instructions?|task|prompts?|directives?|rules|guidelines|programming|training|"
-        r"constraints|ones|system\s{1,3}prompt)\b",
+        r"(?:(?:the|your|all|any|every|of|my)\s{1,3}){0,2}(?:(?:user'?s?\s{1,3})?(?:(?:earlier|previous|prior|old|original|other|existing|"
+        r"system|safety|current|initial)\s{1,3})?(?:instructions?|prompts?|directives?|guidelines|programming|training|system\s{1,3}prompt)|"
+        # a request, task, rules or constraints only when they are the user's or earlier ones
+        # ("the new policy replaces the existing rules" is technical prose)
+        r"(?:user'?s?\s{1,3}|(?:earlier|previous|prior|old|original|system|initial)\s{1,3})(?:request|task|rules|constraints|ones))\b",
     ),
     (
         "prompt_injection",
@@ -1342,7 +1406,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:overrides?|overrule[sd]?|supersedes?|replaces?|takes?\s{1,3}precedence\s{1,3}over|should\s{1,3}replace)\s{1,3}"
         r"(?:all\s{1,3}|any\s{1,3})?(?:(?:your|the\s{1,3}user'?s?)\s{1,3}(?:\w{1,12}\s{1,3})?(?:request|instructions?|task|prompts?|"
         r"directives?|programming|training|guidelines|rules)|(?:the\s{1,3})?(?:earlier|previous|prior)\s{1,3}(?:instructions?|directives?|"
-        r"prompts?|rules|guidelines|constraints))\b|\bnew\s{1,3}(?:instructions|directives|rules|orders)\b.{0,30}\b(?:priority|precedence|"
+        r"prompts?|rules|guidelines|constraints))\b"
+        # ("you can override your task options": a setting of the thing named)
+        r"(?!\s{1,3}(?:options|settings|definitions?|configuration|parameters|types?|names?|lists?|ids?|status|templates?)\b)|\bnew\s{1,3}(?:instructions|directives|rules|orders)\b.{0,30}\b(?:priority|precedence|"
         r"supersede|override|replace)",
     ),
     # a persona or role set up for the model: alone a reason to ask the AI
@@ -1422,8 +1488,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "leak_verbatim",
         2,
+        # (not a licence's "distribute verbatim copies", "conditions for verbatim copying")
         r"\b(?:repeat|recite|print|output|reproduce|write\s{1,3}out|give\s{1,3}me|show|copy|complete|summari[sz]e)\b.{0,80}\b(?:word\s{1,3}for\s{1,3}word|"
-        r"verbatim|exactly\s{1,3}as\s{1,3}(?:it|they)\s{1,3}(?:appeared|appears|was|were)|character\s{1,3}(?:for|by)\s{1,3}character|unparaphrased|"
+        r"verbatim(?!\s{1,3}cop(?:y|ies|ying)\b)|exactly\s{1,3}as\s{1,3}(?:it|they)\s{1,3}(?:appeared|appears|was|were)|character\s{1,3}(?:for|by)\s{1,3}character|unparaphrased|"
         r"in\s{1,3}full,?\s{1,3}not\s{1,3}a\s{1,3}summary)\b|\b(?:training\s{1,3}data|trained\s{1,3}on|dataset\s{1,3}entry)\b.{0,60}\b(?:verbatim|"
         r"word\s{1,3}for\s{1,3}word|exact|exactly)\b|\b(?:verbatim|exact)\b.{0,60}\b(?:training\s{1,3}data|trained\s{1,3}on)\b",
     ),
@@ -1468,7 +1535,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"\b(?:instructions?|commands?|directives?|orders?|notes?|requests?|messages?)\s{1,3}(?:\w{1,12}\s{1,3}){0,4}(?:for|to)\s{1,3}(?:the|any|"
         r"all|every|an?)\s{1,3}(?:\w{1,12}\s{1,3})?(?:ai|llm|chatbot|language\s{1,3}model|assistant(?!\s{1,3}(?:manager|director|editor|professor|"
-        r"coach|principal|teacher|coordinator)))s?\b(?!\s{1,3}(?:model|act|ethics))",
+        # (not "routes requests to a large language model (LLM) provider")
+        r"coach|principal|teacher|coordinator)))s?\b(?!\s{1,3}(?:\(\w{1,10}\)\s{1,3})?(?:model|act|ethics|providers?|apis?|endpoints?|"
+        r"services?|gateways?|vendors?|servers?|calls?)\b)",
     ),
     (
         "prompt_injection",
@@ -2702,6 +2771,9 @@ _OVERLONG = re.compile(r"%c0%[0-9a-f]{2}|%c1%[0-9a-f]{2}|%e0%[89][0-9a-f]%[0-9a-
 _PERCENT_U = re.compile(r"%u([0-9a-f]{4})", re.IGNORECASE)  # IIS's %uXXXX escapes
 _DOUBLE = re.compile(r"%25(?:2[0-9a-f]|3[a-f]|5c|00|0[ad]|7[bcd]|60)", re.IGNORECASE)
 _ESCAPED_SPECIAL = re.compile(r"\\(?:x[0-7][0-9a-f]|u00[0-7][0-9a-f]|[0-7]{3})", re.IGNORECASE)
+_ESCAPE_RANGE = re.compile(
+    r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})-\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})", re.IGNORECASE
+)
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPECIAL = frozenset("<>'\"`;|&$(){}/\\%")
 _OVERLONG_BYTES = re.compile(rb"[\xc0\xc1][\x80-\xbf]|\xe0[\x80-\x9f][\x80-\xbf]|\xf0[\x80-\x8f]")
@@ -3335,6 +3407,8 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         text = unquote(text, errors="replace")
         if round_ >= 1 and any(c in _SPECIAL for c in text):
             found["double_encoding"] = 2  # still percent-encoded special characters after one decoding
+    if "-\\" in value:  # a range of escapes ("\u0000-\u001f") describes characters, as regexes do
+        value = _ESCAPE_RANGE.sub(" ", value)
     if "\x00" in text or "\x00" in value:
         found["null_byte"] = 3
     elif "\\u0000" in value or "\\x00" in value or "\\0" in value:

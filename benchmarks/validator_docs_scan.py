@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             rules[(found.verdict, rule)] += 1
         if found.verdict == args.show and any(r.startswith(args.rule) for r in found.rules):
             shown += 1
-            print(f"--- {found.verdict} {found.score} {', '.join(found.rules)}\n    {' '.join(doc.split())[:600]}")
+            text = " ".join(doc.split())[:600]
+            print(f"--- {found.verdict} {found.score} {', '.join(found.rules)}\n    {text}")
     took = time.perf_counter() - started
     print(f"\nsmartlayer from {validator.__file__}")
     print(f"{len(docs)} documentation strings, {took:.0f} s\n")

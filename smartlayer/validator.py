@@ -89,18 +89,6 @@ _SQL_BREAK_TAIL = (
     rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\))"
 )
 _SQL_AFTER_BREAK = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|{_SQL_BREAK_TAIL})"
-# The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
-# 'Continue'", "'Dune' and 3 other books"): a quoted or numeric operand counts only with a
-# comparison (or, for a number, a comment, ';' or ')') right after it.
-# right after a double-quoted word of 3-24 characters, the first a letter (a quoted key: "Key"="owner"), as fixed-width
-# look-behinds
-_QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
-_SQL_OPERAND_STRICT = (
-    rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d{{1,20}}(?:\.\d{{1,10}})?\s{{0,3}}(?:[=>!]|<(?![/!a-z])|--|#|/\*|;|\)|$)|"
-    rf"{_QUOTE}[^'\"\u2019]{{0,30}}{_QUOTE}\s{{0,3}}(?:[=>!]|<(?![/!a-z])|r?like\b|regexp\b|\|\|)|"
-    rf"true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\)))"
-)
-_SQL_AFTER_BREAK_ANYWHERE = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND_STRICT}|{_SQL_BREAK_TAIL})"
 
 # what follows SELECT in a query and not in English ("select a representative from..."): *,
 # @@var, a number, a call, NULL, DISTINCT/TOP, or one column name and then a comma, a call or
@@ -108,6 +96,27 @@ _SQL_AFTER_BREAK_ANYWHERE = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND_S
 _SELECT_LIST = (
     r"(?:[*@\d(]|null\b|distinct\s|top\s{1,3}\d|[\w.$`\[\]\"]{1,64}\s{0,3}(?:,|\(|from\b)|"
     r"[\w.$`\[\]\"]{1,64}\s{1,3}as\s{1,3}\w{1,30}\s{0,3}(?:,|from\b))"
+)
+
+# right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
+# "Key"="owner"), as fixed-width look-behinds
+_QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
+# The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
+# 'Continue'", "'Dune' and 3 other books", 'run "x" and select "Full"', '"user" and count'): a
+# quoted or numeric operand counts only with a comparison (or, for a number, a comment, ';' or
+# ')') right after it, SELECT only as a query's, a function only called or compared, and a call
+# right after the quote only when the quote closes a value (not an opening one: 'use "if (x)"').
+_SQL_OPERAND_STRICT = (
+    rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d{{1,20}}(?:\.\d{{1,10}})?\s{{0,3}}(?:[=>!]|<(?![/!a-z])|--|#|/\*|;|\)|$)|"
+    rf"{_QUOTE}[^'\"\u2019]{{0,30}}{_QUOTE}\s{{0,3}}(?:[=>!]|<(?![/!a-z])|r?like\b|regexp\b|\|\|)|"
+    rf"true\b|false\b|null\b|@@?\w|(?<=\()\s{{0,3}}select\b|select\s{{1,3}}{_SELECT_LIST}|{_SQL_FUNC}\s{{0,3}}\((?!s\)))"
+)
+_SQL_BREAK_TAIL_ANYWHERE = _SQL_BREAK_TAIL.replace(
+    rf"(?:or|and)\s{{1,3}}{_SQL_FUNC}\b|",
+    rf"(?:or|and)\s{{1,3}}{_SQL_FUNC}\s{{0,3}}(?:[=<>!]|(?:r?like|regexp|is|between|in)\b)|",
+).replace(rf"|{_SQL_FUNC}\s{{0,3}}\((?!s\))", "")
+_SQL_AFTER_BREAK_ANYWHERE = (
+    rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND_STRICT}|{_SQL_BREAK_TAIL_ANYWHERE})"
 )
 
 _SHELL_COMMAND = (
@@ -188,7 +197,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"^[^\s'\"`]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|(?<=\))/\*)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
-    ("sqli", "breakout", 3, rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}"),
+    (
+        "sqli",
+        "breakout",
+        3,
+        rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
+        rf"(?<=[^\s'\"\u2019]){_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\((?!s\))",
+    ),
     # (a quoted operator in prose, "the second '=' sign", is not a breakout: the quote must
     # close something, so it follows a value, not a blank)
     (
@@ -212,7 +227,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("sqli", "compare_in_parens", 1, r"\(\s{0,3}\d{1,10}=\d{1,10}\s{0,3}\)"),
     ("sqli", "quote_comment", 0, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
-    ("sqli", "quote_comment_end", 3, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$"),
+    # (not a comment marker in quotes: 'precede the list by "--".', "the comment command '#'.")
+    (
+        "sqli",
+        "quote_comment_end",
+        3,
+        rf"(?!(?<![^\s(\[{{,:=]){_QUOTE}(?:--|#){_QUOTE}){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$",
+    ),
     ("sqli", "comment_tail", 0, r"(?:--[\s-]{0,3}|#|/\*)\s{0,3}$"),
     ("sqli", "union_select", 2, r"\bunion(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b"),
     (

@@ -190,11 +190,12 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start",
         3,
-        rf"^(?:[^\s'\"`]{{0,40}}{_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
+        # (a line of code closing a block, "});" or "]);", is not a value: no brace or bracket)
+        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
         r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))|"
         # a call the value opens and closes itself ("sleep(5)#1"): SQL or a SQL comment after
         # it, not a statement's ";" or a spaced "/*" (C: "list_init(&head); /* ... */")
-        rf"^[^\s'\"`]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|(?<=\))/\*)",
+        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|(?<=\))/\*)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     (
@@ -202,7 +203,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout",
         3,
         rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
-        rf"(?<=[^\s'\"\u2019]){_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_FUNC}\s{{0,3}}\((?!s\))",
+        # (code's "if (" statement after a call's string argument is not MySQL's IF()
+        rf"(?<=[^\s'\"\u2019]){_QUOTE}[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
     ),
     # (a quoted operator in prose, "the second '=' sign", is not a breakout: the quote must
     # close something, so it follows a value, not a blank)
@@ -211,7 +213,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout_op",
         3,
         # (nor a quoted key given a quoted value: --tags "Key"="owner", HCL's "Name" = "web")
-        rf"(?<![\s(\[{{,])(?<!^)(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+        # (nor a shell test: [ "$i" = "--help" ], test "$a" != 'b'; )
+        rf"(?<![\s(\[{{,])(?<!^)(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
     ),
     (
         "sqli",
@@ -226,7 +229,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:or|and|xor|where|having|when)\s{1,3}(?:not\s{1,3})?\(?\d{1,10}(?:=|<>|!=|<=>)\d{1,10}\b",
     ),
     ("sqli", "compare_in_parens", 1, r"\(\s{0,3}\d{1,10}=\d{1,10}\s{0,3}\)"),
-    ("sqli", "quote_comment", 0, rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
+    # (a quote that opens a string, after a blank, "(", "[", "," or "=", is no breakout:
+    # add_option('-d', '--decode'), "'#' # 0x23 -> number sign")
+    ("sqli", "quote_comment", 0, rf"(?<![\s(\[,=]){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
     # (not a comment marker in quotes: 'precede the list by "--".', "the comment command '#'.")
     (
         "sqli",
@@ -330,7 +335,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout_start_expr",
         3,
-        rf"^\s{{0,3}}(?:[^\s'\"`]{{0,39}}[^\s'\"`\d]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:(?:not\s{{1,3}})?(?:r?like|regexp)|sounds\s{{1,3}}like|div|mod|xor|is|"
+        # (not a string opened as an argument or a value in code: add_option('-m', dest="x"))
+        rf"^\s{{0,3}}(?:[^\s'\"`]{{0,39}}[^\s'\"`\d(\[,=:{{]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:(?:not\s{{1,3}})?(?:r?like|regexp)|sounds\s{{1,3}}like|div|mod|xor|is|"
         rf"between)\b|[-*/^|&!<>=%~@]\s{{0,3}}[^'\"\u2019\s])[^\n]{{0,120}}?(?:{_QUOTE}[^'\"\u2019\s]{{0,20}}\s{{0,3}}|--(?:\s[^\n]{{0,10}})?)$",
     ),
     (
@@ -338,7 +344,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout_column_compare",
         3,
         rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:or|and|xor|&&|\|\|)\s{{1,3}}[\w.@`]{{1,40}}\s{{0,3}}(?:[*/^|&]\s{{0,3}}[\w@.]{{1,30}}\s{{0,3}}){{0,3}}"
-        rf"(?:is\s{{1,3}}(?:not\s{{1,3}})?null\s{{0,3}}(?:$|;|--|#|/\*|\)|(?:and|or)\b)|(?:not\s{{1,3}})?like\s{{0,3}}{_QUOTE}%|(?:not\s{{1,3}})?(?:rlike|regexp|sounds\s{{1,3}}like)\b|!=|<>|<=>)",
+        rf"(?:is\s{{1,3}}(?:not\s{{1,3}})?null\s{{0,3}}(?:$|;|--|#|/\*|\)|(?:and|or)\b)|(?:not\s{{1,3}})?like\s{{0,3}}{_QUOTE}%|(?:not\s{{1,3}})?(?:rlike|regexp|sounds\s{{1,3}}like)\b|!=(?!=)|<>|<=>)",
     ),
     (
         "sqli",
@@ -600,7 +606,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "event_handler_js",
         3,
-        rf"\bon[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}",
+        rf"(?<!\.)\bon[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}|"
+        # a script's own handler property (p.onvalue = function (v) {...} in JS code) only with
+        # a dialog or code from a string: window.onerror=alert;throw 1
+        r"\.on[a-z]{4,25}\s{0,3}=\s{0,3}(?:alert|prompt|confirm|eval|print|atob|settimeout|setinterval|location|javascript|import|fetch)\b",
     ),
     (
         "xss",
@@ -681,7 +690,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "js_bracket_call",
         3,
-        rf"\b{_JS_GLOBAL}\[(?!\s{{0,3}}\d{{1,6}}\s{{0,3}}\])[^\]\n]{{1,60}}\]"
+        # (not a bare name inside: JS's this[kClose](), window[callbackName](data))
+        rf"\b{_JS_GLOBAL}\[(?!\s{{0,3}}\d{{1,6}}\s{{0,3}}\])(?![\w$.]{{1,40}}\])[^\]\n]{{1,60}}\]"
         r"(?:\[[^\]\n]{1,60}\]){0,2}\(",
     ),
     # the same with blanks (or comments, read as blanks) around a quoted name, called at once:
@@ -822,7 +832,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "separator_command",
         3,
         # (not an operator right after "(", "[" or ",": C's list_init(&head), Rust's |x|)
-        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:(?<![(\[,])[;&|\n]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}",
+        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:(?<![(\[,])[;&|]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}|"
+        # a line break only after the value's first token or a quote on its first line ("x\nid",
+        # "'\ncat /etc/passwd"), not between the lines of a script ("then\n  find ...")
+        rf"(?:\A[^\s;&|]{{0,64}}|\A[^\n]{{0,64}}{_QUOTE})[ \t]{{0,3}}\n{{1,2}}\s{{0,3}}{_SHELL_COMMAND}",
     ),
     ("cmdi", "backtick_after_token", 3, rf"^[^\s;&|`]{{0,64}}`\s{{0,3}}{_SHELL_COMMAND}"),
     ("cmdi", "substitution_command", 3, rf"\$\(\s{{0,3}}{_SHELL_COMMAND}"),

@@ -1259,3 +1259,43 @@ def test_attacks_near_technical_prose_still_block(payload):
 )
 def test_ambiguous_technical_phrasings_ask(text):
     assert inspect(as_json(text), "application/json").verdict == "ask_ai"
+
+
+# -- code pasted into a post (session 10): lines of real programs that blocked before ----------
+CODE_SNIPPETS = [
+    "I have this code:\n\n}));\nvar __setModuleDefault = (this && this.__setModuleDefault)\n\nWhat am I doing wrong?",
+    "I have this code:\n\n  '5',\n  'd',\n]);\n// map types from key to human\n",
+    "if (spec.type !== 'version' && spec.rawSpec !== '*') {\n  throw this.usageError()\n}",
+    "this[_refreshLocation]()\n} else {\n  this[_target] = null\n}",
+    "var p = new Parser();\np.onValue = function (value) {\n  t.equal(value, 1);\n};",
+    "parser.add_option('-d', '--decode', dest='decode', help='decode?', default=False)\n"
+    "parser.add_option('-t', '--test', dest='test', action='store_true')",
+    "const dryRun = this.npm.config.get('dry-run')\n\n  if (versions.length) {",
+    'if [ -d "$localcertsdir" ]\nthen\n  find -L "$localcertsdir" -type f -print\nfi',
+    'for i; do\n  if [ "$i" = "--help" ] || [ "$i" = "-h" ]; then\n    usage\n  fi\ndone',
+    'if test "$merge_keep_backup" = "true"\nthen\n  echo kept\nfi',
+]
+
+
+@pytest.mark.parametrize("text", CODE_SNIPPETS)
+def test_code_pasted_into_a_post_is_not_blocked(text):
+    assert inspect(as_json(text), "application/json").verdict != "block", inspect(
+        as_json(text), "application/json"
+    )
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "127.0.0.1\nid",  # a line break after the value's first token still separates a command
+        "x'\ncat /etc/passwd",
+        'x" = "x',  # not a shell test: the quoted value is left open
+        "window['alert'](1)",
+        "self[atob('YWxlcnQ=')](1)",
+        "window.onerror=alert;throw 1",
+        "') or 1=1 --",
+    ],
+)
+def test_attacks_near_code_still_block(payload):
+    found = inspect(as_json(payload), "application/json")
+    assert found.verdict == "block", found

@@ -1,7 +1,8 @@
-"""False positives on real technical prose: the validator over an SDK's documentation strings.
+"""False positives on real technical prose and code: the validator over text nobody here wrote.
 
     pip install botocore        # (Apache-2.0; its service models are JSON files in the wheel)
     python benchmarks/validator_docs_scan.py [--show block|ask_ai] [--rule PREFIX] [--root PATH]
+    python benchmarks/validator_docs_scan.py --code [--show block] ...
 
 botocore ships one JSON model per AWS service API; every shape, operation and member has a
 ``documentation`` string: HTML rich text written by technical writers, full of code, CLI
@@ -10,6 +11,13 @@ examples, quoted values, paths, URLs, regexes and words such as "override", "rul
 botocore 1.40). None of it is an attack, so every block is a false positive and every
 "ask" an AI call a site would pay for a harmless post. Each string is sent as a JSON body
 ``{"title": "Docs", "body": <string>}``, as a CMS or forum would receive rich text.
+
+``--code`` reads code as it is pasted into a forum post instead: deterministic 4-14 line
+excerpts (seeded) of the programs on this machine (the standard library's Python, shell
+scripts in /usr/bin and /usr/sbin, JavaScript under /usr/lib/node_modules, C headers in
+/usr/include, SQL under /usr/share, /etc/*.conf), each sent as
+``{"title": ..., "body": "I have this code:\\n\\n<excerpt>\\n\\nWhat am I doing wrong?"}`` and
+reported per language. What it finds depends on what the machine has installed.
 
 Nobody on the project wrote these texts and no rule was written from them before session 10,
 which ran this scan and fixed the classes it found (tests/test_validator.py,
@@ -66,14 +74,99 @@ def documentation_strings() -> list[str]:
     return sorted(docs)
 
 
+def code_excerpts() -> list[tuple[str, str]]:
+    """(language, excerpt) pairs from the programs on this machine; the same on the same machine."""
+    import glob
+    import random
+
+    rng = random.Random(7)
+    found: list[tuple[str, str]] = []
+
+    def take(paths: list[str], lang: str, limit: int) -> None:
+        paths = sorted(paths)
+        rng.shuffle(paths)
+        for path in paths[:limit]:
+            try:
+                with open(path, encoding="utf-8", errors="replace") as fh:
+                    lines = fh.read().splitlines()
+            except OSError:
+                continue
+            if len(lines) < 6:
+                continue
+            for _ in range(3):
+                start = rng.randrange(0, max(1, len(lines) - 4))
+                excerpt = "\n".join(lines[start : start + rng.randint(4, 14)]).strip()
+                if len(excerpt) > 40:
+                    found.append((lang, excerpt))
+
+    def scripts(dirs: tuple[str, ...]) -> list[str]:
+        out = []
+        for d in dirs:
+            for path in glob.glob(d + "/*"):
+                try:
+                    with open(path, "rb") as fh:
+                        first = fh.readline()
+                except OSError:
+                    continue
+                if first.startswith(b"#!") and b"sh" in first:
+                    out.append(path)
+        return out
+
+    stdlib = os.path.dirname(os.__file__)
+    take(glob.glob(stdlib + "/*.py") + glob.glob(stdlib + "/*/*.py"), "python", 1500)
+    take(scripts(("/usr/bin", "/usr/sbin", "/etc/init.d")), "shell", 800)
+    take(glob.glob("/usr/lib/node_modules/**/*.js", recursive=True), "js", 1500)
+    take(glob.glob("/usr/include/**/*.h", recursive=True), "c", 800)
+    take(glob.glob("/usr/share/**/*.sql", recursive=True), "sql", 300)
+    take(glob.glob("/etc/**/*.conf", recursive=True), "conf", 500)
+    return found
+
+
+def scan_code(validator: Any, show: str | None, rule: str) -> None:
+    excerpts = code_excerpts()
+    counts: collections.Counter[tuple[str, str]] = collections.Counter()
+    langs: collections.Counter[str] = collections.Counter()
+    rules: collections.Counter[tuple[str, str]] = collections.Counter()
+    for lang, excerpt in excerpts:
+        body = json.dumps(
+            {
+                "title": "Help with my code",
+                "body": f"I have this code:\n\n{excerpt}\n\nWhat am I doing wrong?",
+            }
+        )
+        found = validator.inspect(body, "application/json")
+        langs[lang] += 1
+        counts[(lang, found.verdict)] += 1
+        if found.verdict == "block":
+            for name in found.rules:
+                rules[(lang, name)] += 1
+        if found.verdict == show and any(r.startswith(rule) for r in found.rules):
+            print(f"--- {lang} {found.verdict} {found.score} {', '.join(found.rules)}\n{excerpt[:800]}")
+    print(f"\nsmartlayer from {validator.__file__}\n")
+    print("| language | excerpts | ask_ai % | block % |\n|---|---:|---:|---:|")
+    for lang, n in langs.most_common():
+        ask, block = (100 * counts[(lang, verdict)] / n for verdict in ("ask_ai", "block"))
+        print(f"| {lang} | {n} | {ask:.1f} | {block:.1f} |")
+    print("\n| language | rule (blocked excerpts) | excerpts |\n|---|---|---:|")
+    for (lang, name), n in rules.most_common(20):
+        print(f"| {lang} | {name} | {n} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", choices=("block", "ask_ai"), help="print the texts with this verdict")
     parser.add_argument("--rule", default="", help="with --show: only texts where a rule starting so fired")
     parser.add_argument("--root", default=ROOT, help="the checkout to import smartlayer from")
+    parser.add_argument(
+        "--code", action="store_true", help="code excerpts of this machine's programs instead"
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, os.path.abspath(args.root))
     from smartlayer import validator
+
+    if args.code:
+        scan_code(validator, args.show, args.rule)
+        return 0
 
     docs = documentation_strings()
     verdicts: collections.Counter[str] = collections.Counter()

@@ -100,6 +100,9 @@ _SELECT_LIST = (
 
 # right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
 # "Key"="owner"), as fixed-width look-behinds
+# a quoted string that starts with a comment marker, after a blank, a bracket, "," "=" or ":"
+# (a command-line option in code, "--foo", or the marker named: '#'), not a quote closing a value
+_QUOTED_OPTION = r"(?<![^\s(\[{,:=])['\"\u2019](?:--|#)[^'\"\u2019\n]{0,30}['\"\u2019]"
 _QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
 # The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
 # 'Continue'", "'Dune' and 3 other books", 'run "x" and select "Full"', '"user" and count'): a
@@ -191,11 +194,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout_start",
         3,
         # (a line of code closing a block, "});" or "]);", is not a value: no brace or bracket)
-        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
+        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}(?!{_QUOTED_OPTION}){_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
         r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))|"
         # a call the value opens and closes itself ("sleep(5)#1"): SQL or a SQL comment after
         # it, not a statement's ";" or a spaced "/*" (C: "list_init(&head); /* ... */")
-        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|(?<=\))/\*)",
+        # (the comment glued to it, or after a SQL function's call: Python's "helper1()  # 30"
+        # is code, sqlmap's "adminIIF(3167=7137,3967,1/0) # hjrj" is not)
+        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}(?:[ \t]{{0,3}}{_SQL_AFTER_BREAK}|--|#|/\*)|"
+        rf"^[^\s'\"`{{}}\[\]]{{0,40}}?{_SQL_FUNC}\([^\s]{{0,60}}?\){{1,4}}[ \t]{{1,3}}(?:--|#)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     (
@@ -237,7 +243,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "quote_comment_end",
         3,
-        rf"(?!(?<![^\s(\[{{,:=]){_QUOTE}(?:--|#){_QUOTE}){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$",
+        rf"(?!{_QUOTED_OPTION}){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$",
     ),
     ("sqli", "comment_tail", 0, r"(?:--[\s-]{0,3}|#|/\*)\s{0,3}$"),
     ("sqli", "union_select", 2, r"\bunion(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b"),

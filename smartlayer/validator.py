@@ -100,9 +100,9 @@ _SELECT_LIST = (
 
 # right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
 # "Key"="owner"), as fixed-width look-behinds
-# a quoted string that starts with a comment marker, after a blank, a bracket, "," "=" or ":"
-# (a command-line option in code, "--foo", or the marker named: '#'), not a quote closing a value
-_QUOTED_OPTION = r"(?<![^\s(\[{,:=])['\"\u2019](?:--|#)[^'\"\u2019\n]{0,30}['\"\u2019]"
+# right after a quote that opens a string: one after a blank, a bracket, "," "=" or ":" or
+# opening the text (a quoted command-line option in code, "--foo", or a marker named: '#')
+_AFTER_OPENING_QUOTE = r"(?<![^\s(\[{,:=]['\"\u2019])"
 _QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
 # The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
 # 'Continue'", "'Dune' and 3 other books", 'run "x" and select "Full"', '"user" and count'): a
@@ -194,14 +194,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout_start",
         3,
         # (a line of code closing a block, "});" or "]);", is not a value: no brace or bracket)
-        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}(?!{_QUOTED_OPTION}){_QUOTE}\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
+        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|(?:--|#(?!\d)|(?<!\")(?<!\"\s)(?<!\"\s\s)(?<!\"\s{{3}})#|/\*)|"
         r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))|"
         # a call the value opens and closes itself ("sleep(5)#1"): SQL or a SQL comment after
         # it, not a statement's ";" or a spaced "/*" (C: "list_init(&head); /* ... */")
-        # (the comment glued to it, or after a SQL function's call: Python's "helper1()  # 30"
-        # is code, sqlmap's "adminIIF(3167=7137,3967,1/0) # hjrj" is not)
-        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}(?:[ \t]{{0,3}}{_SQL_AFTER_BREAK}|--|#|/\*)|"
-        rf"^[^\s'\"`{{}}\[\]]{{0,40}}?{_SQL_FUNC}\([^\s]{{0,60}}?\){{1,4}}[ \t]{{1,3}}(?:--|#)",
+        # (the comment glued to it, or spaced and a short word to the end: Python's
+        # "helper1()  # 30" and "f.close()  # Enable the decoder" are code, sqlmap's
+        # "adminIIF(3167=7137,3967,1/0) # hjrj" is not)
+        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}(?:[ \t]{{0,3}}{_SQL_AFTER_BREAK}|--|#|/\*|[ \t]{{1,3}}(?:--|#)[ \t]{{0,2}}[a-z]{{1,6}}[ \t]{{0,3}}$)",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     (
@@ -210,7 +210,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
         # (code's "if (" statement after a call's string argument is not MySQL's IF()
-        rf"(?<=[^\s'\"\u2019]){_QUOTE}[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
+        rf"{_QUOTE}(?<=[^\s'\"\u2019]{_QUOTE})[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
     ),
     # (a quoted operator in prose, "the second '=' sign", is not a breakout: the quote must
     # close something, so it follows a value, not a blank)
@@ -220,7 +220,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         # (nor a quoted key given a quoted value: --tags "Key"="owner", HCL's "Name" = "web")
         # (nor a shell test: [ "$i" = "--help" ], test "$a" != 'b'; )
-        rf"(?<![\s(\[{{,])(?<!^)(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+        rf"(?=['\"\u2019])(?<![\s(\[{{,])(?<!^)(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
     ),
     (
         "sqli",
@@ -237,13 +237,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ("sqli", "compare_in_parens", 1, r"\(\s{0,3}\d{1,10}=\d{1,10}\s{0,3}\)"),
     # (a quote that opens a string, after a blank, "(", "[", "," or "=", is no breakout:
     # add_option('-d', '--decode'), "'#' # 0x23 -> number sign")
-    ("sqli", "quote_comment", 0, rf"(?<![\s(\[,=]){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
+    ("sqli", "quote_comment", 0, rf"{_QUOTE}(?<![\s(\[,=]{_QUOTE})\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#|/\*)"),
     # (not a comment marker in quotes: 'precede the list by "--".', "the comment command '#'.")
     (
         "sqli",
         "quote_comment_end",
         3,
-        rf"(?!{_QUOTED_OPTION}){_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$",
+        rf"{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,3}}\s{{0,3}}(?:--|#)[^\n]{{0,3}}$",
     ),
     ("sqli", "comment_tail", 0, r"(?:--[\s-]{0,3}|#|/\*)\s{0,3}$"),
     ("sqli", "union_select", 2, r"\bunion(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b"),
@@ -612,7 +612,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "event_handler_js",
         3,
-        rf"(?<!\.)\bon[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}|"
+        rf"\bon(?<!\.on)[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}|"
         # a script's own handler property (p.onvalue = function (v) {...} in JS code) only with
         # a dialog or code from a string: window.onerror=alert;throw 1
         r"\.on[a-z]{4,25}\s{0,3}=\s{0,3}(?:alert|prompt|confirm|eval|print|atob|settimeout|setinterval|location|javascript|import|fetch)\b",
@@ -820,8 +820,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "dotdot_trick",
         2,
         # (not an ellipsis for a path's elided part, "arn:aws:.../name", "(.../v3)": three dots
-        # count only opening the value or before another dot segment)
-        r"(?<!\.)\.{4,}[/\\]|^\s{0,3}\.{3}[/\\]|(?<!\.)\.{3}[/\\](?:[^\s/\\]{0,40}[/\\])?\.{1,4}[/\\]|"
+        # count only opening a line or before another dot segment)
+        r"\.{3}(?<!\.{4})(?:\.+[/\\]|(?<![^\n]\.{3})[/\\]|[/\\](?:[^\s/\\]{0,40}[/\\])?\.{1,4}[/\\])|"
         r"\.\.[/\\]{2}|\.\.;[/\\]|(?:\.[/\\]){3}|[/\\]\.[/\\]\.[/\\]",
     ),
     (

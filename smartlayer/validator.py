@@ -685,10 +685,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "css_expression",
         2,
-        # "expression(" with CSS comments anywhere inside the word (expr/**/ession)
+        # "expression(" with CSS comments anywhere inside the word (expr/**/ession); spaced
+        # before its "(" only as a CSS property's value ("a tag expression (keys and values)"
+        # is English)
         r"(?:"
         + r"(?:/\*[^*\n]{0,20}\*/)?".join("expression")
-        + r"\s{0,3}\(|-moz-binding|behavior\s{0,3}:\s{0,3}url)",
+        + r"\(|:\s{0,3}"
+        + r"(?:/\*[^*\n]{0,20}\*/)?".join("expression")
+        + r"\s{1,3}\(|-moz-binding|behavior\s{0,3}:\s{0,3}url)",
     ),
     # a script function reached through a property lookup or handed to an array method:
     # top['al\x65rt'](1), self[x](1), [1].find(alert)
@@ -2811,8 +2815,12 @@ _OVERLONG = re.compile(r"%c0%[0-9a-f]{2}|%c1%[0-9a-f]{2}|%e0%[89][0-9a-f]%[0-9a-
 _PERCENT_U = re.compile(r"%u([0-9a-f]{4})", re.IGNORECASE)  # IIS's %uXXXX escapes
 _DOUBLE = re.compile(r"%25(?:2[0-9a-f]|3[a-f]|5c|00|0[ad]|7[bcd]|60)", re.IGNORECASE)
 _ESCAPED_SPECIAL = re.compile(r"\\(?:x[0-7][0-9a-f]|u00[0-7][0-9a-f]|[0-7]{3})", re.IGNORECASE)
+# a range of escapes ("\u0000-\u001f"), or one escape in parentheses ("tab (\u0009)"): how
+# regexes and documentation describe characters, not encoded text
 _ESCAPE_RANGE = re.compile(
-    r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})-\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})", re.IGNORECASE
+    r"\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})-\\(?:x[0-9a-f]{2}|u[0-9a-f]{4}|[0-7]{3})|"
+    r"\(\\(?:x[0-9a-f]{2}|u[0-9a-f]{4})\)",
+    re.IGNORECASE,
 )
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPECIAL = frozenset("<>'\"`;|&$(){}/\\%")
@@ -3447,7 +3455,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         text = unquote(text, errors="replace")
         if round_ >= 1 and any(c in _SPECIAL for c in text):
             found["double_encoding"] = 2  # still percent-encoded special characters after one decoding
-    if "-\\" in value:  # a range of escapes ("\u0000-\u001f") describes characters, as regexes do
+    if "-\\" in value or "(\\" in value:
         value = _ESCAPE_RANGE.sub(" ", value)
     if "\x00" in text or "\x00" in value:
         found["null_byte"] = 3

@@ -1205,6 +1205,24 @@ TECHNICAL_PROSE = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<p>A structure containing a tag expression (keys and values).</p>",  # English, not CSS
+        "Allowed: tab (\\u0009), line feed (\\u000A) and carriage return (\\u000D).",
+    ],
+)
+def test_documentation_of_expressions_and_escapes_flags_nothing(text):
+    assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize(
+    "payload", ['<div style="width: expression (alert(1))">', "x{background:expr/**/ession(alert(1))}"]
+)
+def test_css_expressions_still_block(payload):
+    assert inspect(as_json(payload), "application/json").verdict == "block"
+
+
 @pytest.mark.parametrize("text", TECHNICAL_PROSE)
 def test_technical_prose_is_not_blocked(text):
     for body, ctype in ((as_json(text), "application/json"), (text, "text/plain")):

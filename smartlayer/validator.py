@@ -165,6 +165,14 @@ _EVENT_JS = (
 # blanks are single spaces)
 _NOT_FORBIDDEN = r"(?<!never )(?<!not )(?<!n't )(?<!no )(?<!never to )(?<!not to )"
 
+# the files a traversal or a file inclusion reads (traversal.sensitive_file)
+_SENSITIVE_FILE = (
+    r"(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
+    r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
+    r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
+    r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
+    r"php\.ini|my\.(?:ini|cnf)|httpd\.conf|pg_hba\.conf|postgresql\.conf|var[/\\]log[/\\]|proc[/\\](?:\d{1,7}|self|version|cmdline|mounts)\b)"
+)
 # a shell given a command to run (cmdi)
 _SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
 # ignore_instructions: the words between the verb and its object ("ignore all of your previous
@@ -781,18 +789,18 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "sensitive_file",
         3,
-        r"(?:(?<![/\\.])(?:\.{1,2}[/\\]{1,2}){1,12}|^\s{0,3}~?[/\\]|(?<![/\\:])[/\\]{2}|file:/{2,3}|\b[a-z]:[/\\])[^\s]{0,80}?(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
-        r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
-        r"boot\.ini|system32|windows[/\\]|winnt[/\\]|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
-        r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
-        r"php\.ini|my\.(?:ini|cnf)|httpd\.conf|pg_hba\.conf|postgresql\.conf|var[/\\]log[/\\]|proc[/\\](?:\d{1,7}|self|version|cmdline|mounts)\b)",
+        rf"(?:(?<![/\\.])(?:\.{{1,2}}[/\\]{{1,2}}){{1,12}}|(?<![/\\:])[/\\]{{2}}|file:/{{2,3}}|\b[a-z]:[/\\])[^\s]{{0,80}}?{_SENSITIVE_FILE}|"
+        # an absolute path opening the value, unless prose follows it on its line: a manual's
+        # "/etc/passwd - user accounts", a post's "/etc/shadow is not world-readable. Why?"
+        # (a path to open cannot go on with words)
+        rf"^\s{{0,3}}~?[/\\][^\s]{{0,80}}?{_SENSITIVE_FILE}(?![^\s]{{0,40}}[ \t]{{1,3}}[-\u2013\u2014:(]?[ \t]{{0,3}}[^\W\d_]{{2}})",
     ),
     (
         "traversal",
         "sensitive_path_only",
         2,
         r"^\s{0,3}(?:[a-z]:)?[/\\](?:etc[/\\](?:passwd|shadow|group|hosts|services|issue)|proc[/\\]self[/\\]|windows[/\\]win\.ini|boot\.ini|"
-        r"inetpub[/\\])",
+        r"inetpub[/\\])(?![^\s]{0,40}[ \t]{1,3}[-\u2013\u2014:(]?[ \t]{0,3}[^\W\d_]{2})",
     ),
     # a value that is nothing but an absolute path into the system's own configuration and
     # state (/etc, /proc, /boot, /root): a file-inclusion probe (as in ModSecurity CRS's
@@ -3464,6 +3472,9 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         # programming text (C strings end with '\0'): the AI is asked, other rules still count
         found["null_byte_escape"] = 2
     if "\\" in value and len(_ESCAPED_SPECIAL.findall(value[:4096])) >= 3:
+        # byte escapes in programming text (b"\x00\x00\x03abc", octal \040 in a manual): two
+        # signs of one thing, the AI is asked
+        found.pop("null_byte_escape", None)
         found["escaped_specials"] = 2
     if _CONTROL.search(text):
         found["control_chars"] = 1

@@ -1202,6 +1202,8 @@ TECHNICAL_PROSE = [
     'Licensed under the GPLv2 ("Combined Software") and if a court finds otherwise...',
     'Run "dpkg-reconfigure fontconfig-config" and select "Full" as hinting style.',
     'Sort by "user" and count of rows.',
+    "/etc/passwd - information about user accounts",  # a manual's FILES section
+    "/etc/shadow is not world-readable. Why?",
 ]
 
 
@@ -1317,3 +1319,20 @@ def test_code_pasted_into_a_post_is_not_blocked(text):
 def test_attacks_near_code_still_block(payload):
     found = inspect(as_json(payload), "application/json")
     assert found.verdict == "block", found
+
+
+def test_byte_escapes_in_code_ask_instead_of_blocking():
+    """An escaped NUL with other byte escapes (b"\\x00\\x00\\x03abc" in a doctest) is code
+    about bytes: asked, not blocked; a real NUL byte still blocks."""
+    found = inspect(
+        as_json('read(io.BytesIO(b"\\x00\\x00\\x00\\x03abcdef")) returns b"abc"'), "application/json"
+    )
+    assert (found.verdict, found.rules) == ("ask_ai", ("encoding.escaped_specials",))
+    assert inspect(json.dumps({"f": "/etc/passwd\x00"}), "application/json").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "payload", ["/etc/passwd", "/etc/passwd 2>&1", "/etc/passwd;ls", "c:\\windows\\win.ini"]
+)
+def test_sensitive_paths_without_prose_still_block(payload):
+    assert inspect(as_json(payload), "application/json").verdict == "block"

@@ -1218,13 +1218,6 @@ def test_documentation_of_expressions_and_escapes_flags_nothing(text):
     assert inspect(as_json(text), "application/json").verdict == "allow"
 
 
-@pytest.mark.parametrize(
-    "payload", ['<div style="width: expression (alert(1))">', "x{background:expr/**/ession(alert(1))}"]
-)
-def test_css_expressions_still_block(payload):
-    assert inspect(as_json(payload), "application/json").verdict == "block"
-
-
 @pytest.mark.parametrize("text", TECHNICAL_PROSE)
 def test_technical_prose_is_not_blocked(text):
     for body, ctype in ((as_json(text), "application/json"), (text, "text/plain")):
@@ -1262,9 +1255,22 @@ def test_technical_prose_is_not_blocked(text):
         "x' and select 1,2",
         "foo' or version() like '5%",
         "EXEC('SEL' + 'ECT *') IF(1=1,'true','false')",
+        "/etc/passwd",  # a path with no prose after it
+        "/etc/passwd 2>&1",
+        "/etc/passwd;ls",
+        "c:\\windows\\win.ini",
+        '<div style="width: expression (alert(1))">',  # CSS, spaced after a property's colon
+        "x{background:expr/**/ession(alert(1))}",
+        "127.0.0.1\nid",  # a line break after the value's first token still separates a command
+        "x'\ncat /etc/passwd",
+        'x" = "x',  # not a shell test: the quoted value is left open
+        "window['alert'](1)",
+        "self[atob('YWxlcnQ=')](1)",
+        "window.onerror=alert;throw 1",
+        "') or 1=1 --",
     ],
 )
-def test_attacks_near_technical_prose_still_block(payload):
+def test_attacks_near_technical_prose_and_code_still_block(payload):
     found = inspect(as_json(payload), "application/json")
     assert found.verdict == "block", found
 
@@ -1304,23 +1310,6 @@ def test_code_pasted_into_a_post_is_not_blocked(text):
     )
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        "127.0.0.1\nid",  # a line break after the value's first token still separates a command
-        "x'\ncat /etc/passwd",
-        'x" = "x',  # not a shell test: the quoted value is left open
-        "window['alert'](1)",
-        "self[atob('YWxlcnQ=')](1)",
-        "window.onerror=alert;throw 1",
-        "') or 1=1 --",
-    ],
-)
-def test_attacks_near_code_still_block(payload):
-    found = inspect(as_json(payload), "application/json")
-    assert found.verdict == "block", found
-
-
 def test_byte_escapes_in_code_ask_instead_of_blocking():
     """An escaped NUL with other byte escapes (b"\\x00\\x00\\x03abc" in a doctest) is code
     about bytes: asked, not blocked; a real NUL byte still blocks."""
@@ -1329,10 +1318,3 @@ def test_byte_escapes_in_code_ask_instead_of_blocking():
     )
     assert (found.verdict, found.rules) == ("ask_ai", ("encoding.escaped_specials",))
     assert inspect(json.dumps({"f": "/etc/passwd\x00"}), "application/json").verdict == "block"
-
-
-@pytest.mark.parametrize(
-    "payload", ["/etc/passwd", "/etc/passwd 2>&1", "/etc/passwd;ls", "c:\\windows\\win.ini"]
-)
-def test_sensitive_paths_without_prose_still_block(payload):
-    assert inspect(as_json(payload), "application/json").verdict == "block"

@@ -27,7 +27,7 @@ from itertools import accumulate, chain, islice, repeat
 from operator import add, sub
 from typing import Any
 
-MIN_WORDS = 3  # fewer words: not prose, not scored
+MIN_WORDS = 4  # fewer words: not prose, not scored ("Production assistant, radio")
 MAX_CHARS = 16_384  # characters of one text read (the validator's default body limit)
 MAX_BODY_CHARS = 32_768  # characters scored in all the values of one body
 

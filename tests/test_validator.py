@@ -1318,3 +1318,40 @@ def test_byte_escapes_in_code_ask_instead_of_blocking():
     )
     assert (found.verdict, found.rules) == ("ask_ai", ("encoding.escaped_specials",))
     assert inspect(json.dumps({"f": "/etc/passwd\x00"}), "application/json").verdict == "block"
+
+
+# -- everyday form values (session 10): what a signup or profile form sends, from Faker's
+# locales; each of these was flagged or blocked before -------------------------------------
+EVERYDAY_VALUES = [
+    "Pt66Cx)#O!nK_Y",  # random passwords with ")#", as password generators make them
+    "K(O)#kJqs8pIJ+",
+    "+U02Ev6)#",
+    "12(_)#qvbJ5fDLdJF*$o",
+    "Piyango sat\u0131c\u0131s\u0131",  # Turkish: the dotless i next to Latin letters is Turkish
+    "Y\u0131ld\u0131r\u0131m Y\u0131ld\u0131r\u0131m A.\u015e.",
+    "\u041c\u0430\u0440\u02bc\u044f\u043d\u0430 Kovalenko",  # Ukrainian's apostrophe inside a word
+    "Production assistant, radio",  # three words: not prose to the word model
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY_VALUES)
+def test_everyday_form_values_flag_nothing(text):
+    assert inspect(json.dumps({"value": text}, ensure_ascii=False), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "admin')#",
+        "1)#",
+        "1) --",
+        "((1))#",
+        "sleep(5)#1",
+        "admin\u02bc or 1=1",
+        "un\u0131on select password from users",
+        "<scr\u0130pt>alert(1)</scr\u0130pt>",
+    ],
+)
+def test_attacks_near_everyday_values_still_block(payload):
+    found = inspect(json.dumps({"value": payload}, ensure_ascii=False), "application/json")
+    assert found.verdict == "block", found

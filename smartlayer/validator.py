@@ -104,6 +104,8 @@ _SELECT_LIST = (
 # "+" ("admin'--", "1')#", "' -- -", "'--+"), or "/*"; not "#" or "--" glued to more text, as
 # in a random password ("Pt66Cx)#O!nK_Y")
 _COMMENT_OPEN = r"(?:--(?=[\s+\-]|$)|#(?=[\s#+]|$)|/\*)"
+# a statement after a breakout's ";" ("1); drop", "'; select"), a comment, or the end
+_SEMICOLON_NEXT = r";\s{0,3}(?:[a-z(@]|--|#|/\*|$)"
 # right after a quote that opens a string: one after a blank, a bracket, "," "=" or ":" or
 # opening the text (a quoted command-line option in code, "--foo", or a marker named: '#')
 _AFTER_OPENING_QUOTE = r"(?<![^\s(\[{,:=]['\"\u2019])"
@@ -206,22 +208,20 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout_start",
         3,
         # (a line of code closing a block, "});" or "]);", is not a value: no brace or bracket)
-        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,4}}|[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}})\s{{0,3}}(?:{_SQL_AFTER_BREAK}|"
-        r";\s{0,3}(?:[a-z(@]|--|#|/\*|$))|"
-        # ...or a comment: after a quote, or after a parenthesis closed behind a number, a word
-        # or nothing ("1)#", "admin) --"; a password's "u02Ev6)#" is not a value an
-        # application quotes)
-        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,4}}|"
-        rf"(?:-?\d{{1,20}}(?:\.\d{{1,10}})?|[a-z_]{{1,30}})?\){{1,4}})\s{{0,3}}{_COMMENT_OPEN}|"
-        # a call the value opens and closes itself ("sleep(5)#1"): SQL or a SQL comment after
-        # it, not a statement's ";" or a spaced "/*" (C: "list_init(&head); /* ... */")
-        # (a comment only after a SQL function's call or an expression of numbers, "((1))#",
-        # glued or spaced with a short word to the end: Python's "helper1()  # 30" and
-        # "f.close()  # Enable the decoder" are code, a password's "K(O)#kJ" is random, sqlmap's
-        # "adminIIF(3167=7137,3967,1/0) # hjrj" is not)
-        rf"^[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}[ \t]{{0,3}}{_SQL_AFTER_BREAK}|"
-        rf"^(?:[^\s'\"`{{}}\[\]]{{0,12}}?{_SQL_FUNC}\([^\s'\"`]{{0,60}}?|[\d()+\-*/=<>!,.]{{1,40}})\){{1,4}}"
-        r"(?:--|#|/\*|[ \t]{1,3}(?:--|#)[ \t]{0,2}[a-z]{1,6}[ \t]{0,3}$)",
+        rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,4}}\s{{0,3}}"
+        rf"(?:{_SQL_AFTER_BREAK}|{_COMMENT_OPEN}|{_SEMICOLON_NEXT})|"
+        rf"[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|{_SEMICOLON_NEXT})|"
+        # ...a comment after a parenthesis closed behind a number, a word or nothing ("1)#",
+        # "admin) --"; a password's "u02Ev6)#" is not a value an application quotes)
+        rf"(?:-?\d{{1,20}}(?:\.\d{{1,10}})?|[a-z_]{{1,30}})?\){{1,4}}\s{{0,3}}{_COMMENT_OPEN}|"
+        # ...or a call the value opens and closes itself ("sleep(5)#1"): SQL, or a SQL comment
+        # only after a SQL function's call or an expression of numbers ("((1))#"), glued or
+        # spaced with a short word to the end; not a statement's ";" or a spaced "/*" (C's
+        # "list_init(&head); /* ... */"), nor Python's "helper1()  # 30", nor a password's
+        # "K(O)#kJ"; sqlmap's "adminIIF(3167=7137,3967,1/0) # hjrj" is one
+        rf"[^\s'\"`{{}}\[\]]{{0,40}}\){{1,4}}[ \t]{{0,3}}{_SQL_AFTER_BREAK}|"
+        rf"(?=[^\s(]{{0,14}}\()(?:[^\s'\"`{{}}\[\]]{{0,12}}?{_SQL_FUNC}\([^\s'\"`]{{0,60}}?|[\d()+\-*/=<>!,.]{{1,40}})\){{1,4}}"
+        r"(?:--|#|/\*|[ \t]{1,3}(?:--|#)[ \t]{0,2}[a-z]{1,6}[ \t]{0,3}$))",
     ),
     # ...or anywhere, when what follows is unmistakably SQL
     (
@@ -2859,8 +2859,9 @@ _MIXED_SCRIPT = re.compile(
 _GREEK_CYRILLIC = re.compile(
     "[\u0370-\u03ff\u0400-\u04ff\u0131\u0307]"
 )  # what _MIXED_SCRIPT needs, one class
-# the same without the Turkish letters (what the encoding family flags)
+# the same without the Turkish letters (what the encoding family flags), and its gate
 _MIXED_GREEK_CYRILLIC = re.compile("[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z]")
+_GREEK_CYRILLIC_ONLY = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _HOMOGLYPHS = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0131\u03b1\u03b5\u03bf\u03b9\u03bd\u03ba\u03c4\u03c1\u03c5\u03c7",
     "aeopcyxijsdiaeoivktpux",
@@ -2876,7 +2877,7 @@ _SPACED_JOIN = re.compile(r"\b([a-z]) (?=[a-z]\b)")
 # names such as Mar\u02bcyana: only next to a non-letter does it stand for a quote)
 _CONFUSABLE = re.compile(
     "[\uff1c\uff1e\uff07\uff02\uff0f\uff3c\u2039\u203a\u2215\u2044\ufe64\ufe65\u3008\u3009]|"
-    "(?<![^\\W\\d_])\u02bc|\u02bc(?![^\\W\\d_])"
+    "\u02bc(?:(?<![^\\W\\d_]\u02bc)|(?![^\\W\\d_]))"
 )
 _SQL_COMMENT = re.compile(r"/\*.{0,200}?\*/", re.DOTALL)
 _HAS_PERCENT = re.compile(r"%[0-9a-fA-F]{2}")
@@ -3497,7 +3498,11 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         found["control_chars"] = 1
     if not text.isascii() and _CONFUSABLE.search(text):
         found["unicode_confusable"] = 2  # full-width or look-alike forms of < > ' " / \\
-    if not text.isascii() and _MIXED_GREEK_CYRILLIC.search(text.lower()):
+    if (
+        not text.isascii()
+        and _GREEK_CYRILLIC_ONLY.search(text)
+        and _MIXED_GREEK_CYRILLIC.search(text.lower())
+    ):
         # (Turkish's dotless i next to Latin letters is Turkish, "Y\u0131ld\u0131r\u0131m": only Greek or
         # Cyrillic glued to Latin counts; the homoglyph variant still reads "un\u0131on" as "union")
         found["mixed_script"] = 2

@@ -852,7 +852,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "remote_include",
         1,
-        r"^\s{0,3}(?:https?|ftp)://[^\s/]{1,80}/{1,2}[^\s]{0,80}\.(?:php|txt|jsp|asp|sh|pl)\??$",
+        # (a page's address, "http://www.example.org/post.jsp", is what a website field holds:
+        # only a script served as text, a page cut off by "?" as an inclusion does, or one
+        # behind a doubled slash)
+        r"^\s{0,3}(?:https?|ftp)://[^\s/]{1,80}(?:/{1,2}[^\s]{0,80}(?:\.(?:txt|sh|pl)\??|\.(?:php|jsp|asp)\?)|//[^\s]{0,80}\.(?:php|jsp|asp))$",
     ),
     # Shell / command injection ----------------------------------------------------------
     # a command after a shell operator at the start of a value or right after one token

@@ -1331,6 +1331,7 @@ EVERYDAY_VALUES = [
     "Y\u0131ld\u0131r\u0131m Y\u0131ld\u0131r\u0131m A.\u015e.",
     "\u041c\u0430\u0440\u02bc\u044f\u043d\u0430 Kovalenko",  # Ukrainian's apostrophe inside a word
     "Production assistant, radio",  # three words: not prose to the word model
+    "http://www.example.org/tagpost.jsp",  # a website field: a page, not a file inclusion
 ]
 
 

@@ -98,8 +98,6 @@ _SELECT_LIST = (
     r"[\w.$`\[\]\"]{1,64}\s{1,3}as\s{1,3}\w{1,30}\s{0,3}(?:,|from\b))"
 )
 
-# right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
-# "Key"="owner"), as fixed-width look-behinds
 # a SQL comment opening after a breakout: "--" or "#" before a blank, the end or the form's
 # "+" ("admin'--", "1')#", "' -- -", "'--+"), or "/*"; not "#" or "--" glued to more text, as
 # in a random password ("Pt66Cx)#O!nK_Y")
@@ -109,6 +107,8 @@ _SEMICOLON_NEXT = r";\s{0,3}(?:[a-z(@]|--|#|/\*|$)"
 # right after a quote that opens a string: one after a blank, a bracket, "," "=" or ":" or
 # opening the text (a quoted command-line option in code, "--foo", or a marker named: '#')
 _AFTER_OPENING_QUOTE = r"(?<![^\s(\[{,:=]['\"\u2019])"
+# right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
+# "Key"="owner"), as fixed-width look-behinds
 _QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
 # The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
 # 'Continue'", "'Dune' and 3 other books", 'run "x" and select "Full"', '"user" and count'): a
@@ -3501,13 +3501,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
         found["control_chars"] = 1
     if not text.isascii() and _CONFUSABLE.search(text):
         found["unicode_confusable"] = 2  # full-width or look-alike forms of < > ' " / \\
-    if (
-        not text.isascii()
-        and _GREEK_CYRILLIC_ONLY.search(text)
-        and _MIXED_GREEK_CYRILLIC.search(text.lower())
-    ):
-        # (Turkish's dotless i next to Latin letters is Turkish, "Y\u0131ld\u0131r\u0131m": only Greek or
-        # Cyrillic glued to Latin counts; the homoglyph variant still reads "un\u0131on" as "union")
+    if not text.isascii() and _greek_or_cyrillic_in_latin(text):
         found["mixed_script"] = 2
     if found:
         fam = hits.setdefault("encoding", {})
@@ -3683,6 +3677,16 @@ def _blanks(text: str) -> str:
 
 def _mixed_script(text: str) -> bool:
     return _GREEK_CYRILLIC.search(text) is not None and _MIXED_SCRIPT.search(text) is not None
+
+
+def _greek_or_cyrillic_in_latin(text: str) -> bool:
+    """What the encoding family flags as mixed script: Greek or Cyrillic glued to Latin. Not
+    Turkish's dotless i next to Latin letters ("Y\u0131ld\u0131r\u0131m" is Turkish); the
+    homoglyph variant (_mixed_script) still reads "un\u0131on" as "union"."""
+    return (
+        _GREEK_CYRILLIC_ONLY.search(text) is not None
+        and _MIXED_GREEK_CYRILLIC.search(text.lower()) is not None
+    )
 
 
 def _base64(value: str) -> str | None:

@@ -3149,6 +3149,20 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
                 _score_text(_SPACES.sub(" ", decoded.lower()), hits)
         return
     _encoding(value, hits)
+    # the value's rules apart from the other values': a SQL statement quoted whole in a post
+    # drops its breakout rules (see _quoted_statement)
+    own: dict[str, dict[str, int]] = {}
+    texts = _score_variants(value, own)
+    sqli = own.get("sqli")
+    if sqli and not _STATEMENT_EXEMPT.isdisjoint(sqli) and all(map(_quoted_statement, texts)):
+        own["sqli"] = {name: w for name, w in sqli.items() if name not in _STATEMENT_EXEMPT}
+    for family, matched in own.items():
+        if matched:
+            hits.setdefault(family, {}).update(matched)
+
+
+def _score_variants(value: str, hits: dict[str, dict[str, int]]) -> set[str]:
+    """Score ``value``'s normalizations (see _variants) into ``hits``; return them."""
     scored: set[str] = set()
     base = ""
     for text, kind, joints in _variants(value):
@@ -3180,6 +3194,58 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
                 hits["cmdi"].setdefault("shell_noise", 0)
         else:
             _score_text(text, hits, checked=False)
+    return scored
+
+
+# A SQL statement quoted whole in a forum post or a question ("SELECT * FROM t WHERE name = 'x'
+# ORDER BY 2", "WHERE title LIKE '%a%' OR body LIKE '%b%'") opens the literals it closes: its
+# first quote follows an operator, and its quotes pair up. An injection's first quote closes
+# a literal the application opened ("x' UNION SELECT ...", "admin' --"), and a subquery or a
+# UNION inside one is not a statement's start. In such a statement the rules that read a
+# closing quote as a breakout (and SELECT ... FROM as support) do not count; the others do
+# (tautologies, time probes, DBMS objects, stacked statements ask the AI or block as before).
+_STATEMENT_HEAD = re.compile(
+    r"\b(?:select\s|update\s{1,3}[\w.`\"\[\]]{1,64}\s{1,3}set\s|delete\s{1,3}from\s|"
+    r"insert\s{1,3}into\s|where\s|"
+    # a script's definitions and settings
+    r"create\s{1,3}(?:or\s{1,3}replace\s{1,3})?(?:temp(?:orary)?\s{1,3})?(?:table|view|index|unique\s{1,3}index|function|procedure|"
+    r"trigger|extension|operator|text\s{1,3}search|type|schema|database|role|sequence|definer)\b|alter\s{1,3}"
+    r"(?:table|view|index|function|procedure|extension|operator|type|schema|database|role|sequence)\s|"
+    r"comment\s{1,3}on\s|set\s{1,3}[\w@.]{1,64}\s{0,3}(?:=|to\s))"
+)
+_NOT_A_STATEMENT_START = re.compile(r"(?:[(=;'\"]|\bunion(?:\s{1,3}all)?)\s{0,3}$")
+_SUBQUERY_START = re.compile(r"[(=]\s{0,3}$")
+_OPENS_LITERAL = re.compile(
+    r"(?:[=<>(,]|\|\||\b(?:select|like|between|and|or|then|else|values|in|is|set|when|not|regexp))\s{0,3}$"
+)
+_IN_WORD_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")  # it's, O'Brien: no literal
+_STATEMENT_EXEMPT = frozenset(
+    {"breakout", "breakout_union", "breakout_column_compare", "breakout_op", "stacked_breakout", "order_probe", "select_from"}
+)
+
+
+def _quoted_statement(base: str) -> bool:
+    """``base`` (a lower-case normalization; each of a value's must be one) holds a SQL statement quoted whole: it opens with
+    a statement's start (SELECT, UPDATE ... SET, DELETE FROM, INSERT INTO, WHERE, or a
+    script's CREATE, ALTER, COMMENT ON or SET) that no "(", "=", ";", quote or UNION comes
+    right before, and no later start is a subquery's ("(" or "=" before it); its first quote
+    comes after that start and opens a literal after an operator; each kind of quote pairs
+    up (an apostrophe inside a word apart)."""
+    heads = _STATEMENT_HEAD.finditer(base)
+    head = next(heads, None)
+    if head is None or _NOT_A_STATEMENT_START.search(base[max(0, head.start() - 12) : head.start()]):
+        return False
+    for later in heads:
+        if _SUBQUERY_START.search(base[max(0, later.start() - 4) : later.start()]):
+            return False
+    quotes = [i for i in (base.find("'"), base.find('"')) if i >= 0]
+    if not quotes:
+        return True
+    if min(quotes) < head.start():
+        return False
+    if _IN_WORD_APOSTROPHE.sub("", base).count("'") % 2 or base.count('"') % 2:
+        return False
+    return _OPENS_LITERAL.search(base[max(0, min(quotes) - 12) : min(quotes)]) is not None
 
 
 def _known(text: str) -> tuple[frozenset[str], frozenset[str], Any]:

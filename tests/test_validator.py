@@ -1356,3 +1356,59 @@ def test_everyday_form_values_flag_nothing(text):
 def test_attacks_near_everyday_values_still_block(payload):
     found = inspect(json.dumps({"value": payload}, ensure_ascii=False), "application/json")
     assert found.verdict == "block", found
+
+
+# -- SQL statements quoted whole in a post (session 11) ------------------------------------
+# Each of these was blocked before: the quote that closes the statement's own literal ('open',
+# 'x', '%python%') read as a breakout, and SELECT ... FROM counted as support.
+QUOTED_STATEMENTS = [
+    "My query SELECT * FROM orders WHERE status = 'open' ORDER BY 2 DESC is slow.",
+    "SELECT dept FROM emp WHERE name = 'x' GROUP BY dept HAVING count(*) > 1",
+    "Try WHERE region = 'EU' GROUP BY country, city HAVING SUM(x) > 5 and see",
+    "WHERE title LIKE '%python%' OR body LIKE '%django%'",
+    "select * from users where name = 'O''Brien' order by 1",
+    "SELECT SUBSTRING(name, 1, 3) FROM customers WHERE country = 'DE' GROUP BY 1",
+    "Hi all, my query is SELECT * FROM products WHERE name = \"Widget\" ORDER BY 3 and it is slow.",
+    "The manual says: SELECT 'a' || 'b' returns 'ab'.",
+    'The ORM generated: SELECT "app_user"."id" FROM "app_user" WHERE "app_user"."email" = \'x@y.z\' LIMIT 21',
+    "SET sql_mode='';\n\nDROP PROCEDURE IF EXISTS AddGeometryColumn;",
+]
+# ...and these ask the AI now: what is left is a rule that needs no breakout (UNION SELECT, a
+# DBMS object, a stacked statement, a time probe)
+QUOTED_STATEMENTS_ASKED = [
+    "SELECT id, name FROM users WHERE email = 'a@b.com' UNION SELECT id, name FROM admins",
+    "INSERT INTO users (name, role) VALUES ('alice', 'admin'); SELECT * FROM users;",
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'shop';",
+    "SELECT name FROM t WHERE id = 1; SELECT name FROM u WHERE id = 2;",
+]
+
+
+@pytest.mark.parametrize("text", QUOTED_STATEMENTS)
+def test_a_sql_statement_quoted_whole_is_not_blocked(text):
+    assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize("text", QUOTED_STATEMENTS_ASKED)
+def test_a_quoted_statement_with_union_or_dbms_objects_asks(text):
+    assert inspect(as_json(text), "application/json").verdict == "ask_ai"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # the first quote closes the application's literal
+        "x' UNION SELECT name FROM users WHERE role = 'admin'--",
+        "1' ORDER BY 3--",
+        "admin' OR name LIKE '%a%",
+        # a statement's start inside a subquery, after UNION or after ";"
+        "1 AND 1=(SELECT 1 FROM users WHERE name='admin' AND SUBSTRING(password,1,1)='a')",
+        "-1 UNION SELECT password FROM users WHERE name = 'admin'",
+        "1; UPDATE users SET role = 'admin' WHERE name = 'bob'--",
+        # quotes that do not pair up: the application's quote closes the last one
+        "WHERE name = 'a' OR 'b'='b",
+        "un\u0131on select password from users",  # the look-alike's variant has the UNION
+    ],
+)
+def test_injections_shaped_like_a_quoted_statement_still_block(payload):
+    found = inspect(as_json(payload), "application/json")
+    assert found.verdict == "block", found

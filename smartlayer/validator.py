@@ -3220,7 +3220,15 @@ _OPENS_LITERAL = re.compile(
 )
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")  # it's, O'Brien: no literal
 _STATEMENT_EXEMPT = frozenset(
-    {"breakout", "breakout_union", "breakout_column_compare", "breakout_op", "stacked_breakout", "order_probe", "select_from"}
+    {
+        "breakout",
+        "breakout_union",
+        "breakout_column_compare",
+        "breakout_op",
+        "stacked_breakout",
+        "order_probe",
+        "select_from",
+    }
 )
 
 

@@ -1368,7 +1368,7 @@ QUOTED_STATEMENTS = [
     "WHERE title LIKE '%python%' OR body LIKE '%django%'",
     "select * from users where name = 'O''Brien' order by 1",
     "SELECT SUBSTRING(name, 1, 3) FROM customers WHERE country = 'DE' GROUP BY 1",
-    "Hi all, my query is SELECT * FROM products WHERE name = \"Widget\" ORDER BY 3 and it is slow.",
+    'Hi all, my query is SELECT * FROM products WHERE name = "Widget" ORDER BY 3 and it is slow.',
     "The manual says: SELECT 'a' || 'b' returns 'ab'.",
     'The ORM generated: SELECT "app_user"."id" FROM "app_user" WHERE "app_user"."email" = \'x@y.z\' LIMIT 21',
     "SET sql_mode='';\n\nDROP PROCEDURE IF EXISTS AddGeometryColumn;",

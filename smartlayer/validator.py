@@ -83,7 +83,8 @@ _SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|n
 _SQL_BREAK_TAIL = (
     rf"(?:or|and)\s{{1,3}}{_SQL_FUNC}\b|"
     r"union(?:\s{1,5}(?:all|distinct))?\s{1,5}\(?\s{0,3}select\b|order\s{1,3}by\s{1,3}\d|"
-    r"group\s{1,3}by\s{1,3}[\w,\s]{1,40}having\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
+    r"group\s{1,3}by\s{1,3}[^\n]{1,80}?\bhaving\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
+    r"limit\s{1,3}\d{1,10}(?:\s{0,3},\s{0,3}\d{1,10}|\s{1,3}offset\s{1,3}\d{1,10})?\s{0,3}(?:--|#|/\*|;)|"
     r"into\s{1,5}(?:out|dump)file|waitfor\s{1,5}delay|as\s{1,3}\w{1,12}\s{1,3}where\s{1,3}\d|"
     r"where\s{1,3}\d{1,10}\s{0,3}=|;\s{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
     rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\))"
@@ -228,7 +229,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "breakout",
         3,
-        rf"{_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
+        # (a quote after a blank or a bracket opens a string: "add 'ORDER BY 1' to sort")
+        rf"(?<![\s(\[{{,]){_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
         # (code's "if (" statement after a call's string argument is not MySQL's IF()
         rf"{_QUOTE}(?<=[^\s'\"\u2019]{_QUOTE})[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
     ),
@@ -467,6 +469,18 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"^\s{{0,3}}(?:\d{{1,10}}|\w{{0,20}}{_QUOTE}|\w{{0,20}}\))\s{{0,3}}(?:(?:and|or|xor|[-+*/|&=])\s{{0,3}})?\(?\s{{0,3}}case\s{{1,3}}"
         r"[^\n]{0,60}?\bthen\b[^\n]{0,60}?\bend\b",
     ),
+    # a number opening the value (a numeric parameter), a logic operator and a SQL function's
+    # call (or any call with no argument), then a comparison or a SELECT: blind inference,
+    # 1 AND ASCII(SUBSTRING((SELECT ...),1,1))>64, 1 AND LENGTH(database())=8,
+    # 1 AND user_name()='dbo', 1 AND EXISTS(SELECT * FROM users)
+    (
+        "sqli",
+        "number_logic_call",
+        3,
+        rf"^\s{{0,3}}-?\d{{1,20}}\)?\s{{1,3}}(?:and|or|xor|&&|\|\|)\s{{1,3}}(?:not\s{{1,3}})?\(?\s{{0,3}}"
+        rf"(?:{_SQL_FUNC}|[a-z_]{{2,30}}(?=\(\s{{0,3}}\)))\s{{0,3}}\((?!s\))[^\n]{{0,200}}?"
+        r"(?:[=<>]|\b(?:r?like|regexp|between|is|in|select)\b)",
+    ),
     # a logic operator opening the value, then an SQL function call (AND ISNULL(1/0))
     (
         "sqli",
@@ -497,13 +511,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("sqli", "sleep_value", 3, r"^\s{0,3}(?:pg_)?sleep\s{0,3}\(\s{0,3}\d{1,7}\s{0,3}\)\s{0,3}$"),
     # a literal closed in the value's first word, a logic operator and a function call (a
-    # PostgreSQL cast after it), then a comment: x' or sqlite_version(1)--
+    # PostgreSQL cast after it), then a comment: x' or sqlite_version(1)--,
+    # 1' and st_latfromgeohash(version())--
     (
         "sqli",
         "breakout_logic_call",
         3,
         rf"^\s{{0,3}}[^\s'\"`\u2019]{{0,60}}?[\w)]{_QUOTE}\s{{0,3}}(?:or|and|xor|\|\||&&)\s{{0,3}}(?:not\s{{1,3}})?[a-z_]{{2,40}}\s{{0,3}}"
-        r"\([^)\n]{0,40}\)(?:::[a-z]{2,20})?\s{0,3}(?:--|#|/\*)",
+        r"\((?:[^()\n]{0,40}|[^()\n]{0,30}\([^()\n]{0,30}\)[^()\n]{0,30})\)(?:::[a-z]{2,20})?\s{0,3}(?:--|#|/\*)",
     ),
     # OR / AND opening the value, a quoted literal (JSON) and a PostgreSQL or MySQL JSON operator
     (

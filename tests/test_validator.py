@@ -1412,3 +1412,38 @@ def test_a_quoted_statement_with_union_or_dbms_objects_asks(text):
 def test_injections_shaped_like_a_quoted_statement_still_block(payload):
     found = inspect(as_json(payload), "application/json")
     assert found.verdict == "block", found
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # blind inference in a numeric parameter: a SQL function's call, then a comparison
+        "1 AND ASCII(SUBSTRING((SELECT password FROM users LIMIT 1),1,1))>64",
+        "1 AND LENGTH(database())=8",
+        "1 AND ORD(MID((SELECT user()),1,1))>100",
+        "1 AND user_name()='dbo'",
+        "1 AND EXISTS(SELECT * FROM users)",
+        # after a breakout: a nested call then a comment, GROUP BY ... HAVING, LIMIT n then a comment
+        "1' AND ST_LatFromGeoHash(version())--",
+        "1' GROUP BY CONCAT(version(),FLOOR(RAND(0)*2)) HAVING MIN(0)#",
+        "1' LIMIT 1--",
+    ],
+)
+def test_blind_inference_and_breakout_probes_block(payload):
+    for body, content_type in ((as_json(payload), "application/json"), (payload.encode(), "text/plain")):
+        found = inspect(body, content_type)
+        assert found.verdict == "block", (payload, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Add 'ORDER BY 1' to sort by the first column.",  # a quote after a blank opens a string
+        "Type 'UNION SELECT' in the box",
+        "3 and count(x) are the arguments",  # a call, but no comparison or SELECT after it
+        "2 or more (see the table) = enough",  # no call glued to a name
+        "Rows 1 or 2 only, please",
+    ],
+)
+def test_sql_words_quoted_or_counted_in_prose_are_not_blocked(text):
+    assert inspect(as_json(text), "application/json").verdict != "block"

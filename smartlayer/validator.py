@@ -845,7 +845,12 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"^\s{0,3}(?:[a-z]:)?[/\\](?:var[/\\]log|usr[/\\]local[/\\]etc)[/\\][^\s]{1,80}$|"
         r"^\s{0,3}[a-z]:[/\\][^\n]{0,120}\.(?:ini|conf|cnf|log|err)\s{0,3}$|"
-        r"^\s{0,3}~[/\\]\.[\w.-]{2,40}$|^\s{0,3}(?:[/\\][\w.-]{1,30}){0,6}[/\\](?:access|error)[._]log\s{0,3}$",
+        r"^\s{0,3}~[/\\]\.[\w.-]{2,40}$|^\s{0,3}(?:[/\\][\w.-]{1,30}){0,6}[/\\](?:access|error)[._]log\s{0,3}$|"
+        # any absolute path (two levels or more) to a server's log, configuration or
+        # password file, as LFI word lists hold them: /usr/local/cpanel/logs/login_log,
+        # /opt/tomcat/conf/tomcat-users.xml, c:/usr/local/pgsql/data/passwd
+        r"^\s{0,3}(?:[a-z]:)?(?:[/\\][\w.{}-]{1,40}){1,8}(?:[/\\._-]logs?|\.(?:err|conf|cnf|ini)|[/\\](?:passwd|shadow|\.htpasswd|"
+        r"\.htaccess|tomcat-users\.xml|web\.config|httpd\.conf|my\.cnf|php\.ini))\s{0,3}$",
     ),
     (
         "traversal",
@@ -2604,7 +2609,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """etc passwd shadow proc win boot system32 windows winnt inetpub wwwroot htaccess htpasswd ssh
             id_rsa id_dsa authorized_keys bash_history env git file php zip phar expect glob jar netdoc
             gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp ini cnf conf
-            logs access_log error_log""".split()
+            logs access_log error_log log err cnf""".split()
         ),
         ("..", "./", "0x2e", "~/"),
         False,

@@ -1447,3 +1447,31 @@ def test_blind_inference_and_breakout_probes_block(payload):
 )
 def test_sql_words_quoted_or_counted_in_prose_are_not_blocked(text):
     assert inspect(as_json(text), "application/json").verdict != "block"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/usr/local/cpanel/logs/login_log",
+        "/opt/tomcat/conf/tomcat-users.xml",
+        "/tmp/access.log",
+        "C:/MySQL/data/mysql.log",
+        "c:/usr/local/pgsql/data/passwd",
+        "/opt/apache2/apache.conf",
+    ],
+)
+def test_a_bare_path_to_a_server_log_or_configuration_file_asks(path):
+    assert inspect(as_json(path), "application/json").verdict == "ask_ai"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/docs/getting-started/index.html",
+        "/blog/2024/how-we-log-errors",
+        "Please log in to continue",
+        "/api/v2/logs?page=2",
+    ],
+)
+def test_paths_and_words_near_log_files_pass(text):
+    assert inspect(as_json(text), "application/json").verdict == "allow"

@@ -1521,3 +1521,67 @@ def test_everyday_sentences_near_those_phrasings_pass(text):
     found = inspect(as_json(text), "application/json")
     # (the word model may ask about a sentence addressed to an AI; no rule fires)
     assert found.verdict != "block" and set(found.rules) <= {"prompt_injection.pi_model"}, found
+
+
+# 48 posts that quote SQL, written for session 11 (22 were blocked before it): none may be
+# blocked but the two below, which quote an injection's tautology or put the statement in a
+# shell command's quotes
+SQL_POSTS = [
+    "SELECT dept FROM emp WHERE name = 'x' GROUP BY dept HAVING count(*) > 1",
+    "Try WHERE region = 'EU' GROUP BY country, city HAVING SUM(x) > 5 and see",
+    "SELECT * FROM orders WHERE status = 'open' ORDER BY 2 DESC",
+    "SELECT id, name FROM users WHERE email = 'a@b.com' UNION SELECT id, name FROM admins",
+    "I wrote SELECT name FROM t WHERE city = 'Paris' OR city = 'Rome'; and it returns nothing",
+    "UPDATE accounts SET balance = 0 WHERE owner = 'bob'; -- reset",
+    "DELETE FROM sessions WHERE expires < NOW(); -- cleanup job",
+    "SELECT COUNT(*) FROM logs WHERE level = 'ERROR' AND ts > '2024-01-01'",
+    "WHERE title LIKE '%python%' OR body LIKE '%django%'",
+    "SELECT * FROM t WHERE a = 'x' AND SLEEP(1) is what the pentester sent, how do I block it?",
+    "The query was: SELECT name FROM products WHERE category = 'books' LIMIT 10; -- fast enough?",
+    "INSERT INTO users (name, role) VALUES ('alice', 'admin'); SELECT * FROM users;",
+    "select * from users where name = 'O''Brien' order by 1",
+    "How can I write WHERE name = 'abc' OR 1=1 safely? My colleague says it's an injection example.",
+    "CREATE TABLE t (id INT, name VARCHAR(20)); INSERT INTO t VALUES (1, 'x');",
+    "SELECT CASE WHEN score > 90 THEN 'A' ELSE 'B' END FROM grades WHERE class = '3b'",
+    "SELECT name, IF(active = 'y', 'yes', 'no') FROM members",
+    "WHERE created_at BETWEEN '2024-01-01' AND '2024-12-31' ORDER BY created_at",
+    "SELECT SUBSTRING(name, 1, 3) FROM customers WHERE country = 'DE' GROUP BY 1",
+    "SELECT u.name FROM users u JOIN orders o ON o.user_id = u.id WHERE o.state = 'paid' GROUP BY u.name HAVING COUNT(*) > 3",
+    "EXEC sp_rename 'dbo.old', 'new'; GO",
+    "SELECT CONCAT(first, ' ', last) AS full_name FROM people WHERE id = 5",
+    "SELECT * FROM t WHERE name = 'x' -- comment here",
+    "ALTER TABLE orders ADD COLUMN note TEXT DEFAULT '';",
+    "SELECT version(); shows 8.0.32 on my server",
+    "mysql> SELECT user(), database();",
+    "SELECT * FROM pg_catalog.pg_tables WHERE schemaname = 'public';",
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'shop';",
+    "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;",
+    "WHERE status IN ('new', 'open') AND priority >= 2",
+    'Hi all, my query is SELECT * FROM products WHERE name = "Widget" ORDER BY 3 and it is slow. Any idea?',
+    "```sql\nSELECT id FROM users WHERE status = 'active' AND created > '2024-01-01' ORDER BY 1;\n```\nWhy does it scan the whole table?",
+    "I tried `UPDATE users SET name = 'Bob' WHERE id = 3` but nothing changes.",
+    "Use DELETE FROM carts WHERE updated < '2023-01-01' to purge old rows.",
+    "In Postgres: SELECT * FROM t WHERE tags @> '{a}' ORDER BY id DESC LIMIT 10;",
+    "The manual says: SELECT 'a' || 'b' returns 'ab'.",
+    "Example: SELECT name FROM staff WHERE dept IN ('IT', 'HR') UNION ALL SELECT name FROM contractors;",
+    "My report query: SELECT region, SUM(total) FROM sales WHERE year = '2024' GROUP BY region HAVING SUM(total) > 1000 ORDER BY 2 DESC",
+    "select * from wp_options where option_name = 'siteurl' or option_name = 'home';",
+    "SELECT COUNT(*) FROM orders WHERE note LIKE '%urgent%' -- is this using the index?",
+    "We store names like O'Brien, so WHERE last_name = 'O''Brien' needs the doubled quote.",
+    "In MySQL, SELECT IF(qty > 0, 'in stock', 'sold out') FROM items; works fine.",
+    "Run: mysql -u root -p -e \"SELECT user, host FROM mysql.user WHERE user = 'app'\"",
+    "SELECT * FROM users WHERE username = 'admin' AND password = 'secret' -- never store plain passwords!",
+    "I need rows where code <> 'X' OR code IS NULL. SELECT * FROM t WHERE code <> 'X' OR code IS NULL;",
+    "WHERE date >= '2024-01-01' AND date < '2024-02-01' ORDER BY date",
+    'The ORM generated: SELECT "app_user"."id" FROM "app_user" WHERE "app_user"."email" = \'x@y.z\' LIMIT 21',
+    "SELECT name FROM t WHERE id = 1; SELECT name FROM u WHERE id = 2;",
+]
+SQL_POSTS_BLOCKED = {
+    "How can I write WHERE name = 'abc' OR 1=1 safely? My colleague says it's an injection example.",
+    "Run: mysql -u root -p -e \"SELECT user, host FROM mysql.user WHERE user = 'app'\"",
+}
+
+
+def test_posts_quoting_sql_are_not_blocked():
+    blocked = {text for text in SQL_POSTS if inspect(as_json(text), "application/json").verdict == "block"}
+    assert blocked == SQL_POSTS_BLOCKED

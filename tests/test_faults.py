@@ -605,3 +605,40 @@ def test_the_validator_blocks_while_redis_is_stopped(server, configure, serve, f
         assert response.status_code == 403
         assert json.loads(response.content)["error"] == "validator"
     assert_degraded(request(), fail_mode)
+
+
+def test_the_spare_connections_check_sees_unread_bytes_and_a_closed_socket(server):
+    """_idle (one poll) answers as redis-py's can_read would: a late reply waiting on the
+    socket, bytes left in the parser's buffer, or the server's end of the stream."""
+    import time
+
+    from smartlayer.store import _idle
+
+    client = server.client()
+    conn = client.connection_pool.get_connection()
+    conn.send_command("PING")
+    conn.read_response()
+    assert _idle(conn)
+    conn.send_command("PING")  # a reply nobody read yet
+    deadline = time.monotonic() + 2
+    while _idle(conn) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert not _idle(conn) and conn.can_read(timeout=0)
+    conn.read_response()
+    assert _idle(conn)
+    conn.send_command("ECHO", "x" * 10)
+    conn.send_command("ECHO", "y")
+    conn.read_response()  # the second reply may already sit in the parser's buffer
+    time.sleep(0.01)
+    assert not _idle(conn)
+    conn.read_response()
+    assert _idle(conn)
+    admin = server.client()
+    assert admin.client_kill_filter(_type="normal", skipme=True) >= 1
+    deadline = time.monotonic() + 2
+    while _idle(conn) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    assert not _idle(conn)
+    client.connection_pool.release(conn)
+    client.close()
+    admin.close()

@@ -940,6 +940,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"(?:^|[;&|`\n]|\$\()\s{0,3}(?:netsh\s{1,3}\w|reg\s{1,3}(?:add|delete|query)\b|wmic\s|schtasks\s|sc\s{1,3}(?:create|config|stop)\b|vssadmin\s|bcdedit\s)",
     ),
+    # a PowerShell cmdlet as a command after a shell operator (| Get-ChildItem C:\, & Invoke-WebRequest):
+    # alone it asks (a PowerShell tutorial pipes cmdlets too)
+    (
+        "cmdi",
+        "powershell_cmdlet",
+        2,
+        # (not after a backtick: Markdown's code, "run `Get-ChildItem -Recurse`")
+        r"(?:^|[;&|\n]|\$\()\s{0,3}(?:get|set|new|remove|invoke|start|stop|out|copy|move)-(?:childitem|content|process|service|item|"
+        r"webrequest|restmethod|expression|object|wmiobject|ciminstance|localuser|acl|credential|itemproperty|command)\b",
+    ),
     ("cmdi", "ifs", 3, r"\$\{?ifs\}?|\{(?:cat|ls|id|echo|wget|curl),"),
     ("cmdi", "jndi", 3, r"\$\{\s{0,3}(?:jndi|env|sys|java|lower|upper|::-)[:}]"),
     ("cmdi", "redirect_sensitive", 2, r"[|>]\s{0,3}(?:/tmp/|/dev/null|/etc/|/var/www)"),
@@ -984,7 +994,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # stands for one character)
         r"/(?!\[[\w-]{2,30}\]/)(?=[\w.*\[\]]{0,10}[?\[])[\w?*.\[\]]{1,12}/(?!\[[\w-]{2,30}\](?:[/\s,.)]|$))"
         r"(?=[\w.*\[\]]{0,12}[?\[])[\w?*.\[\]]{1,14}|"
-        r"/[a-z?]{0,5}\[[a-z]\][a-z?]{0,5}/[a-z]",
+        r"/[a-z?]{0,5}\[[a-z]\][a-z?]{0,5}/[a-z]|"
+        # a program on a system path whose name alone is globbed, as a command: ;/bin/c?t
+        r"(?:^|[;&|`\n]|\$\()\s{0,3}(?:/usr)?/s?bin/(?=[\w.]{0,10}[?\[])[\w?*.\[\]]{1,14}(?=\s|$)",
     ),
     (
         "cmdi",
@@ -1211,7 +1223,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "closing_prompt_tag",
         2,
-        r"</\s{0,3}(?:instructions?|system(?:[_ ]?prompt)?|prompt|rules|policy)\s{0,3}>",
+        # (not </policy> or </rules>: configuration files close those, D-Bus's <policy>)
+        r"</\s{0,3}(?:instructions?|system(?:[_ ]?prompt)?|prompt)\s{0,3}>",
     ),
     # refusal suppression by an imposed opening: "Begin your reply with 'Sure, here is'"
     (

@@ -1585,3 +1585,15 @@ SQL_POSTS_BLOCKED = {
 def test_posts_quoting_sql_are_not_blocked():
     blocked = {text for text in SQL_POSTS if inspect(as_json(text), "application/json").verdict == "block"}
     assert blocked == SQL_POSTS_BLOCKED
+
+
+def test_a_globbed_program_name_on_a_system_path_blocks_and_a_cmdlet_after_an_operator_asks():
+    assert inspect(as_json(";/bin/c?t /etc/passwd"), "application/json").verdict == "block"
+    assert inspect(as_json("x|/usr/bin/wh?ami"), "application/json").verdict == "block"
+    assert inspect(as_json("| Get-ChildItem C:\\"), "application/json").verdict == "ask_ai"
+    for text in (
+        "On Windows, open PowerShell and run `Get-ChildItem -Recurse | Measure-Object` to count files.",
+        "Glob patterns like /usr/bin/python3.? match python3.8 and python3.9",
+        '<allow send_interface="org.freedesktop.DBus.Peer"/>\n  </policy>\n\n</busconfig>',
+    ):
+        assert inspect(as_json(text), "application/json").verdict == "allow", text

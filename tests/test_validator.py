@@ -1597,3 +1597,47 @@ def test_a_globbed_program_name_on_a_system_path_blocks_and_a_cmdlet_after_an_op
         '<allow send_interface="org.freedesktop.DBus.Peer"/>\n  </policy>\n\n</busconfig>',
     ):
         assert inspect(as_json(text), "application/json").verdict == "allow", text
+
+
+# -- fields named like a password (session 11) --------------------------------------------
+RANDOM_PASSWORDS = [
+    "&id$SvYa9aWGnl",
+    "u8Ml#9u)%3bFAST",
+    "q%00Mi)fiv",
+    "+0pEhY1ml8psvGpJ&Ps",
+    "fjfxC&ls)WU5P)np",
+    "<3$(x)",
+]
+
+
+@pytest.mark.parametrize("password", RANDOM_PASSWORDS)
+@pytest.mark.parametrize("key", ["password", "new_password", "confirmPassword", "pwd", "pin"])
+def test_random_passwords_pass_in_a_password_field(key, password):
+    body = json.dumps({"username": "jdoe", key: password}).encode()
+    assert inspect(body, "application/json").verdict == "allow"
+    form = urlencode({"username": "jdoe", key: password}).encode()
+    assert inspect(form, "application/x-www-form-urlencoded").verdict == "allow"
+
+
+@pytest.mark.parametrize("password", ["' OR '1'='1", "admin'--", "x' or 1=1#", "') or ('a'='a"])
+def test_sql_injection_in_a_password_field_still_blocks(password):
+    body = json.dumps({"username": "admin", "password": password}).encode()
+    assert inspect(body, "application/json").verdict == "block"
+
+
+def test_only_password_like_names_are_read_as_secrets():
+    # the same value under another name is read as any value: a command after "&"
+    for key in ("comment", "passenger", "compass", "author", "token_usage", "shipping"):
+        body = json.dumps({key: "&id;cat /etc/passwd"}).encode()
+        assert inspect(body, "application/json").verdict == "block", key
+    assert inspect(json.dumps({"password": {"$ne": None}}).encode(), "application/json").verdict == "block"
+
+
+def test_a_path_under_windows_is_sensitive_only_for_system_files():
+    assert inspect(as_json("/Windows/léčit/temnota/filmový.jpeg"), "application/json").verdict == "allow"
+    for path in (
+        "c:/WINDOWS/ODBC.INI",
+        "..\\..\\windows\\win.ini",
+        "C:\\Windows\\System32\\drivers\\etc\\hosts",
+    ):
+        assert inspect(as_json(path), "application/json").verdict == "block", path

@@ -231,7 +231,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "breakout",
         3,
         # (a quote after a blank or a bracket opens a string: "add 'ORDER BY 1' to sort")
-        rf"(?<![\s(\[{{,]){_QUOTE}\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
+        # (checked after the quote: a look-behind before a pattern's first character keeps re
+        # from skipping ahead to it)
+        rf"{_QUOTE}(?<![\s(\[{{,]{_QUOTE})\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
         # (code's "if (" statement after a call's string argument is not MySQL's IF()
         rf"{_QUOTE}(?<=[^\s'\"\u2019]{_QUOTE})[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
     ),
@@ -948,7 +950,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "powershell_cmdlet",
         2,
         # (not after a backtick: Markdown's code, "run `Get-ChildItem -Recurse`")
-        r"(?:^|[;&|\n]|\$\()\s{0,3}(?:get|set|new|remove|invoke|start|stop|out|copy|move)-(?:childitem|content|process|service|item|"
+        # (after an operator only, not a line's start: a script's lines are cmdlets, and a
+        # pattern opening on a character class is searched fast in long prose)
+        r"(?:[;&|]|\$\()\s{0,3}(?:get|set|new|remove|invoke|start|stop|out|copy|move)-(?:childitem|content|process|service|item|"
         r"webrequest|restmethod|expression|object|wmiobject|ciminstance|localuser|acl|credential|itemproperty|command)\b",
     ),
     ("cmdi", "ifs", 3, r"\$\{?ifs\}?|\{(?:cat|ls|id|echo|wget|curl),"),
@@ -3121,6 +3125,12 @@ _SECRET_KEY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _secret_key(key: str) -> bool:
+    """``key`` names a password-like field (an API's keys repeat: one lookup each)."""
+    return len(key) <= 40 and _SECRET_KEY.fullmatch(key) is not None
+
+
 def _values(body: bytes | str | None, content_type: str, query: str, limit: int) -> tuple[list[str], int]:
     """Every string worth inspecting, in order, bounded; and where in it the marker of
     overlong UTF-8 in the raw bytes stands (-1: none)."""
@@ -3172,7 +3182,7 @@ def _form(text: str) -> list[str]:
         if len(key) > 2 or not key.isalnum():
             out.append(key)
         if value:
-            out.append(_Secret(value) if _SECRET_KEY.fullmatch(key) else value)
+            out.append(_Secret(value) if _secret_key(key) else value)
     return out
 
 
@@ -3202,7 +3212,7 @@ def _walk(node: object, depth: int, out: list[str]) -> None:
             if len(key) > 2:
                 out.append(key)
             if isinstance(value, str):
-                out.append(_Secret(value) if _SECRET_KEY.fullmatch(key) else value)
+                out.append(_Secret(value) if _secret_key(key) else value)
             elif depth >= MAX_DEPTH or isinstance(value, (dict, list)):
                 _walk(value, depth, out)
     elif isinstance(node, list):

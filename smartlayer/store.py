@@ -12,7 +12,6 @@ import asyncio
 import inspect
 import logging
 import os
-import select
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -295,24 +294,6 @@ _INT_SEGMENTS: dict[int, bytes] = {}
 _ENCODER = redis.connection.Encoder("utf-8", "strict", False)
 
 
-def _idle(conn: Any) -> bool:
-    """True when a kept connection has nothing to read: no byte left in its parser's buffer
-    or its TLS layer, and none on its socket (a late reply, or the server closing it). One
-    poll(2) with no wait; redis-py's can_read(timeout=0) answers the same but switches the
-    socket to non-blocking and back around a recv, ~10-30 us more inside a request on a
-    virtual machine (benchmarks: the spare connection's check, docs/benchmarks.md). Parsers
-    without a buffer we can read (hiredis) get can_read itself."""
-    sock, buffer = conn._sock, getattr(conn._parser, "_buffer", None)
-    unread = getattr(buffer, "unread_bytes", None)
-    if sock is None or unread is None:
-        return not conn.can_read(timeout=0)
-    if unread() or (hasattr(sock, "pending") and sock.pending()):
-        return False
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return not poller.poll(0)
-
-
 def _fast_pool(client: Any) -> Any:
     """The connection pool of a plain redis-py client (one server, direct or through Sentinel,
     or a django-redis alias), on which a script call skips redis-py's generic command path;
@@ -446,7 +427,7 @@ class Store:
         """A connection for one exchange: a spare one when it is clean, else the pool's. The
         pool (REDIS_MAX_CONNECTIONS, waiting up to REDIS_POOL_TIMEOUT) costs its locks, a
         queue and a health check per call (~16 us inside a request); a spare gets the same
-        check (unread data, a connection the server closed), as one poll (see _idle)."""
+        check (unread data, a connection the server closed: one non-blocking read)."""
         waiting = self._waiting
         waiting.append(1)  # before looking for a spare: a call ending meanwhile hands its own on
         try:
@@ -457,9 +438,9 @@ class Store:
             if pid != os.getpid():  # forked: the socket is the parent's; the pool resets itself
                 return pool.get_connection()
             try:
-                if _idle(conn):
+                if not conn.can_read(timeout=0):
                     return conn
-            except (*_ERRORS, OSError, ValueError):
+            except _ERRORS:
                 pass
             conn.disconnect()  # whatever it held goes with it; the pool reconnects it
             pool.release(conn)

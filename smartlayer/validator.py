@@ -3328,6 +3328,10 @@ _OPENS_LITERAL = re.compile(
     r"(?:[=<>(,]|\|\||\b(?:select|like|between|and|or|then|else|values|in|is|set|when|not|regexp))\s{0,3}$"
 )
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")  # it's, O'Brien: no literal
+_LITERALS = re.compile(r"'[^']{0,200}'|\"[^\"]{0,200}\"")
+_SQL_IN_LITERAL = re.compile(
+    r"\b(?:union|select|from|where|or|and|order|group|having|limit|insert|update|delete|drop|sleep|benchmark)\b"
+)
 _STATEMENT_EXEMPT = frozenset(
     {
         "breakout",
@@ -3360,9 +3364,14 @@ def _quoted_statement(base: str) -> bool:
         return True
     if min(quotes) < head.start():
         return False
-    if _IN_WORD_APOSTROPHE.sub("", base).count("'") % 2 or base.count('"') % 2:
+    unworded = _IN_WORD_APOSTROPHE.sub("", base)
+    if unworded.count("'") % 2 or base.count('"') % 2:
         return False
-    return _OPENS_LITERAL.search(base[max(0, min(quotes) - 12) : min(quotes)]) is not None
+    if _OPENS_LITERAL.search(base[max(0, min(quotes) - 12) : min(quotes)]) is None:
+        return False
+    # what the quotes enclose is a value, not SQL: "where a = ' union select ... like '%" would
+    # close the application's literal with its first quote and run what follows
+    return not any(map(_SQL_IN_LITERAL.search, _LITERALS.findall(unworded)))
 
 
 def _known(text: str) -> tuple[frozenset[str], frozenset[str], Any]:

@@ -1641,3 +1641,10 @@ def test_a_path_under_windows_is_sensitive_only_for_system_files():
         "C:\\Windows\\System32\\drivers\\etc\\hosts",
     ):
         assert inspect(as_json(path), "application/json").verdict == "block", path
+
+
+def test_a_statement_prefix_does_not_exempt_sql_enclosed_in_the_quotes():
+    # the value's first quote closes the application's literal: what it and the next quote
+    # enclose runs as SQL, so a leading "where a = " must not make it a quoted statement
+    payload = "where a = ' union select password from users where name like '%"
+    assert inspect(as_json(payload), "application/json").verdict == "block"

@@ -955,6 +955,24 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?:[;&|]|\$\()\s{0,3}(?:get|set|new|remove|invoke|start|stop|out|copy|move)-(?:childitem|content|process|service|item|"
         r"webrequest|restmethod|expression|object|wmiobject|ciminstance|localuser|acl|credential|itemproperty|command)\b",
     ),
+    # server-side template injection that reaches code: Jinja2's object walk inside a template
+    # tag ({{''.__class__.__mro__[1].__subclasses__()}}; not {{ form.__class__ }}), Spring's
+    # T(java.lang.Runtime), Velocity's $class.inspect, FreeMarker's Execute, Smarty's {php}
+    (
+        "cmdi",
+        "template_code",
+        3,
+        r"(?:\{\{|\{%)[^}\n]{0,200}?__(?:mro|subclasses|globals|builtins|import|base|bases)__|"
+        r"\bt\s{0,3}\(\s{0,3}java\.lang\.(?:runtime|processbuilder|system|class)\s{0,3}\)|\$class\.inspect\s{0,3}\(|"
+        r"freemarker\.template\.utility\.(?:execute|objectconstructor|jythonruntime)|\{php\}",
+    ),
+    # a template engine's arithmetic probe as the whole value: {{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7}
+    (
+        "cmdi",
+        "template_probe",
+        2,
+        r"^\s{0,3}(?:\{\{|\$\{|#\{|<%=?|\{%=?)\s{0,3}\d{1,6}\s{0,3}[*+]\s{0,3}['\"]?\d{1,6}['\"]?\s{0,3}(?:\}\}|\}|%>|%\})\s{0,3}$",
+    ),
     ("cmdi", "ifs", 3, r"\$\{?ifs\}?|\{(?:cat|ls|id|echo|wget|curl),"),
     ("cmdi", "jndi", 3, r"\$\{\s{0,3}(?:jndi|env|sys|java|lower|upper|::-)[:}]"),
     ("cmdi", "redirect_sensitive", 2, r"[|>]\s{0,3}(?:/tmp/|/dev/null|/etc/|/var/www)"),

@@ -1648,3 +1648,41 @@ def test_a_statement_prefix_does_not_exempt_sql_enclosed_in_the_quotes():
     # enclose runs as SQL, so a leading "where a = " must not make it a quoted statement
     payload = "where a = ' union select password from users where name like '%"
     assert inspect(as_json(payload), "application/json").verdict == "block"
+
+
+# -- server-side template injection (session 11) -------------------------------------------
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{''.__class__.__mro__[1].__subclasses__()}}",
+        "{{config.__class__.__init__.__globals__['os'].popen('id').read()}}",
+        "{% for x in ().__class__.__base__.__subclasses__() %}{% endfor %}",
+        "${T(java.lang.Runtime).getRuntime().exec('id')}",
+        '#set($x = $class.inspect("java.lang.Runtime"))',
+        '<#assign ex="freemarker.template.utility.Execute"?new()> ${ ex("id") }',
+        "{php}echo `id`;{/php}",
+    ],
+)
+def test_template_injection_reaching_code_blocks(payload):
+    assert inspect(as_json(payload), "application/json").verdict == "block"
+
+
+@pytest.mark.parametrize("probe", ["{{7*7}}", "${7*7}", "<%= 7*7 %>", "#{7*7}", "{{7*'7'}}"])
+def test_a_template_engines_arithmetic_probe_asks(probe):
+    assert inspect(as_json(probe), "application/json").verdict == "ask_ai"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the template write {{ user.name }} and {% if user.is_staff %}admin{% endif %}.",
+        "Print type(self).__mro__ to see the method resolution order.",
+        "{{ form.__class__.__name__ }} shows the form's class",
+        "Total: ${price * qty}",
+        "Runtime.getRuntime().availableProcessors() returns the CPU count in Java.",
+    ],
+)
+def test_templates_and_code_near_template_injection_pass(text):
+    found = inspect(as_json(text), "application/json")
+    # (xss.template_injection asks about {{ ...__class__ }} as before)
+    assert found.verdict != "block" and not any(r.startswith("cmdi.template") for r in found.rules), found

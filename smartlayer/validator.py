@@ -862,6 +862,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:php|zip|phar|expect|glob|jar|netdoc|gopher|dict|compress\.zlib|ogg|rar|ssh2)://",
     ),
     ("traversal", "file_uri", 2, r"\bfile:/{2,3}"),
+    # an XML external entity (XXE): a declared entity the parser fetches, a file or a URL
+    (
+        "traversal",
+        "external_entity",
+        3,
+        r"<!entity\s{1,3}(?:%\s{1,3})?[\w.-]{1,40}\s{1,3}(?:system|public)\s{1,3}['\"]",
+    ),
     (
         "traversal",
         "dotdot_trick",
@@ -2688,7 +2695,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """etc passwd shadow proc win boot system32 windows winnt inetpub wwwroot htaccess htpasswd ssh
             id_rsa id_dsa authorized_keys bash_history env git file php zip phar expect glob jar netdoc
             gopher dict ogg rar ssh2 compress desktop global web config wp 0x2f 0x5c var usr jsp asp ini cnf conf
-            logs access_log error_log log err cnf""".split()
+            logs access_log error_log log err cnf entity""".split()
         ),
         ("..", "./", "0x2e", "~/"),
         False,
@@ -3677,11 +3684,23 @@ def _search_near(
     return False
 
 
+# a line break (often %0d%0a) after at most one token, then a response header: header
+# injection into a redirect or a cookie (foo%0d%0aSet-Cookie: x); a text's own lines may name
+# a "Location: Paris", so Location needs a URL
+_CRLF_HEADER = re.compile(
+    r"[^\s]{0,80}\r?\n[ \t]{0,3}(?:(?:set-cookie|content-length|content-type|transfer-encoding|x-forwarded-for|"
+    r"access-control-allow-origin|refresh)[ \t]{0,3}:|location[ \t]{0,3}:[ \t]{0,3}(?:https?:)?//)",
+    re.IGNORECASE,
+)
+
+
 def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
     """Encoding tricks, looked for in the raw value and in each URL-decoding of it."""
     found: dict[str, int] = {}
     text = value
     for round_ in range(URL_DECODE_ROUNDS + 1):
+        if "\n" in text and _CRLF_HEADER.match(text) is not None:
+            found["crlf_header"] = 3
         if "%" in text:
             if _OVERLONG.search(text):
                 found["overlong_utf8"] = 3

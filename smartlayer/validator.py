@@ -3371,12 +3371,13 @@ _STATEMENT_EXEMPT = frozenset(
 
 
 def _quoted_statement(base: str) -> bool:
-    """``base`` (a lower-case normalization; each of a value's must be one) holds a SQL statement quoted whole: it opens with
-    a statement's start (SELECT, UPDATE ... SET, DELETE FROM, INSERT INTO, WHERE, or a
-    script's CREATE, ALTER, COMMENT ON or SET) that no "(", "=", ";", quote or UNION comes
-    right before, and no later start is a subquery's ("(" or "=" before it); its first quote
-    comes after that start and opens a literal after an operator; each kind of quote pairs
-    up (an apostrophe inside a word apart)."""
+    """``base`` (a lower-case normalization; each of a value's must pass) holds a SQL
+    statement quoted whole: it opens with a statement's start (SELECT, UPDATE ... SET, DELETE
+    FROM, INSERT INTO, WHERE, or a script's CREATE, ALTER, COMMENT ON or SET) that no "(",
+    "=", ";", quote or UNION comes right before, and no later start is a subquery's ("(" or
+    "=" before it); its first quote comes after that start and opens a literal after an
+    operator; each kind of quote pairs up (an apostrophe inside a word apart); and what the
+    quotes enclose holds no SQL word."""
     heads = _STATEMENT_HEAD.finditer(base)
     head = next(heads, None)
     if head is None or _NOT_A_STATEMENT_START.search(base[max(0, head.start() - 12) : head.start()]):

@@ -27,18 +27,21 @@ SECTIONS.anomaly = function(ctx, keys, args)
   -- minute activity bitmask: bit k set = a request k minutes ago
   local minute = math.floor(now / 60000)
   local last = get6(b, FACTS_MINUTE)
-  local mask = 0
+  local mask, shift = 0, 53
   if last > 0 then
     if minute < last then minute = last end  -- a clock a little behind: the newest minute
-    local shift = minute - last
+    shift = minute - last
     if shift < 53 then
-      mask = (get7(b, FACTS_MASK) * 2 ^ shift) % 2 ^ 53
+      mask = get7(b, FACTS_MASK)
+      if shift > 0 then mask = (mask * 2 ^ shift) % 2 ^ 53 end
     end
   end
   local active = (math.floor(mask / 2 ^ 30) % 2 ^ 11) > 0 and 1 or 0
-  if mask % 2 == 0 then mask = mask + 1 end
-  put(b, FACTS_MASK, 7, mask)
-  put(b, FACTS_MINUTE, 6, minute)
+  if shift > 0 or mask % 2 == 0 then  -- unchanged within a minute after its first request
+    if mask % 2 == 0 then mask = mask + 1 end
+    put(b, FACTS_MASK, 7, mask)
+    put(b, FACTS_MINUTE, 6, minute)
+  end
   facts_save(keys[1], b)
 
   -- distinct raw paths in the last minute, newest 64 kept: 12-byte records, newest first,
@@ -75,7 +78,7 @@ SECTIONS.anomaly = function(ctx, keys, args)
   local paths10s = math.min(first_at_or_before(now - 10001), 63) + 1
   -- this request's record goes before the first seen at now or earlier (the first, unless
   -- another server's clock ahead stamped some later)
-  local at = math.min(first_at_or_before(now), others)
+  local at = (n == 0 or seen(0) <= now) and 0 or math.min(first_at_or_before(now), others)
   redis.call(
     "SET", keys[2],
     string.sub(s, 1, 12 * at) .. args[1] .. bytes6(now) .. string.sub(s, 12 * at + 1, 12 * others),

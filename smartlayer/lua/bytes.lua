@@ -32,9 +32,16 @@ local GET = {nil, nil, get3, get4, nil, get6}
 
 -- x (an integer, 0 <= x < 2^48) as a 6-byte little-endian string
 local function bytes6(x)
-  local b = {}
-  put(b, 1, 6, x)
-  return string.char(b[1], b[2], b[3], b[4], b[5], b[6])
+  local d0 = x % 256
+  x = (x - d0) / 256
+  local d1 = x % 256
+  x = (x - d1) / 256
+  local d2 = x % 256
+  x = (x - d2) / 256
+  local d3 = x % 256
+  x = (x - d3) / 256
+  local d4 = x % 256
+  return string.char(d0, d1, d2, d3, d4, (x - d4) / 256)
 end
 
 -- Move a ring of n slots of sb bytes each (the first at q0) to bucket cur: the slots of the

@@ -25,9 +25,13 @@ SECTIONS.ratelimit = function(ctx, keys, args)
   local slots = n + 1
   local size = 18 + 4 * slots
 
-  local wins = {}
-  for i = 3, #args, 3 do
-    wins[#wins + 1] = {limit = tonumber(args[i + 1]), width = tonumber(args[i + 2])}
+  -- per window i: its limit, bucket width, block offset, newest bucket and count (parallel
+  -- arrays: a table per window cost a few rehashes each as fields were added)
+  local nw = (#args - 2) / 3
+  local limit, width, pos, cur, used = {}, {}, {}, {}, {}
+  for i = 1, nw do
+    limit[i], width[i] = tonumber(args[3 * i + 1]), tonumber(args[3 * i + 2])
+    pos[i] = 3 + (i - 1) * size
   end
   local old = redis.call("GET", keys[1])
   local ob, oc = nil, 0
@@ -40,18 +44,17 @@ SECTIONS.ratelimit = function(ctx, keys, args)
   -- the new string's bytes: the stored ones when they hold the rule's windows in order (as
   -- they do unless the rule changed), else each window's block from the stored block of the
   -- same width, or empty
-  local same = ob ~= nil and oc == #wins
-  for i, w in ipairs(wins) do
-    same = same and get6(ob, 3 + (i - 1) * size) == w.width
+  local same = ob ~= nil and oc == nw
+  for i = 1, nw do
+    same = same and get6(ob, pos[i]) == width[i]
   end
-  local b = same and ob or {1, #wins}
-  for i, w in ipairs(wins) do
-    local p = 3 + (i - 1) * size
-    w.p = p
+  local b = same and ob or {1, nw}
+  for i = 1, nw do
+    local p = pos[i]
     if not same then
       local from = nil
       for j = 0, (ob and oc or 0) - 1 do
-        if get6(ob, 3 + j * size) == w.width then
+        if get6(ob, 3 + j * size) == width[i] then
           from = 3 + j * size
           break
         end
@@ -60,78 +63,78 @@ SECTIONS.ratelimit = function(ctx, keys, args)
         b[p + k] = from and ob[from + k] or 0
       end
       if not from then
-        put(b, p, 6, w.width)
+        put(b, p, 6, width[i])
       end
     end
     -- move the window to now's bucket (a time before its newest bucket, from a clock a
     -- little behind, counts in the newest)
-    w.cur, w.used = ring_move(b, p + 6, p + 12, 6, p + 18, slots, 4, math.floor(now / w.width))
-  end
-
-  local function count(w, bucket)
-    return get4(b, w.p + 18 + 4 * (bucket % slots))
-  end
-
-  -- time until bucket content leaves the window so that `need` requests have dropped out
-  local function drop_time(w, need)
-    local dropped = 0
-    for bucket = w.cur - n, w.cur do
-      dropped = dropped + count(w, bucket)
-      if dropped >= need and dropped > 0 then
-        return (bucket + n + 1) * w.width - now
-      end
-    end
-    return 0
+    cur[i], used[i] = ring_move(b, p + 6, p + 12, 6, p + 18, slots, 4, math.floor(now / width[i]))
   end
 
   local refuse, retry = 0, 0
-  for i, w in ipairs(wins) do
-    if w.used >= w.limit then
-      local t = drop_time(w, w.used - w.limit + 1)
+  for i = 1, nw do
+    if used[i] >= limit[i] then
+      -- when enough bucket content has left the window for one more request to fit
+      local need, dropped, t = used[i] - limit[i] + 1, 0, 0
+      for bucket = cur[i] - n, cur[i] do
+        dropped = dropped + get4(b, pos[i] + 18 + 4 * (bucket % slots))
+        if dropped >= need and dropped > 0 then
+          t = (bucket + n + 1) * width[i] - now
+          break
+        end
+      end
       if refuse == 0 or t > retry then refuse, retry = i, t end
     end
   end
   local life_used = 0
   if life_limit > 0 then
     life_used = tonumber(redis.call("GET", keys[2]) or "0")
-    if life_used >= life_limit then refuse, retry = #wins + 1, -1 end
+    if life_used >= life_limit then refuse, retry = nw + 1, -1 end
   end
 
   if refuse > 0 then
     ctx.blocked = true  -- nothing written: the buckets moved on only in this copy
   else
     local ttl = 0
-    for _, w in ipairs(wins) do
-      local q = w.p + 18 + 4 * (w.cur % slots)
+    for i = 1, nw do
+      local p = pos[i]
+      local q = p + 18 + 4 * (cur[i] % slots)
       local c = get4(b, q)
       if c < 4294967295 then
         put(b, q, 4, c + 1)
-        w.used = w.used + 1
+        used[i] = used[i] + 1
       end
-      put(b, w.p + 12, 6, w.used)
-      ttl = math.max(ttl, slots * w.width)
+      put(b, p + 12, 6, used[i])
+      ttl = math.max(ttl, slots * width[i])
     end
-    if #wins > 0 then
+    if nw > 0 then
       redis.call("SET", keys[1], string.char(unpack(b)), "PX", ttl + 1000)
     end
     if life_limit > 0 then life_used = redis.call("INCR", keys[2]) end
   end
 
-  local reply = {refuse == 0 and 1 or 0, refuse, retry}
-  for _, w in ipairs(wins) do
-    reply[#reply + 1] = w.used
-    -- when the oldest bucket holding a request leaves the window
-    local reset = 0
-    if w.used > 0 then
-      for bucket = w.cur - n, w.cur do
-        if count(w, bucket) > 0 then
-          reset = (bucket + n + 1) * w.width - now
-          break
+  local reply, r = {refuse == 0 and 1 or 0, refuse, retry}, 3
+  for i = 1, nw do
+    -- reset: when the oldest bucket holding a request leaves the window. Most often every
+    -- request of the window is in its newest bucket (long windows), found without a walk.
+    local u, reset = used[i], 0
+    if u > 0 then
+      local p, c = pos[i] + 18, cur[i]
+      local bucket = c
+      if get4(b, p + 4 * (c % slots)) < u then
+        bucket = nil
+        for k = c - n, c do
+          local q = p + 4 * (k % slots)
+          if b[q] + b[q + 1] + b[q + 2] + b[q + 3] > 0 then
+            bucket = k
+            break
+          end
         end
       end
+      reset = bucket and (bucket + n + 1) * width[i] - now or 0
     end
-    reply[#reply + 1] = reset
+    reply[r + 1], reply[r + 2], r = u, reset, r + 2
   end
-  reply[#reply + 1] = life_used
+  reply[r + 1] = life_used
   return reply
 end

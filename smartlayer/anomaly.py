@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from smartlayer.conf import Config
+from smartlayer.conf import AnomalyConfig, Config
 from smartlayer.keys import Keys
 from smartlayer.lua import fields
 
@@ -63,24 +63,40 @@ def user_agent(meta: Any) -> str:
 def section(k: Keys, identity: str, path: str, ua: str, cfg: Config) -> tuple[list[str], list[Any]]:
     """Keys and args of the anomaly section of the pre-request script."""
     a = cfg.anomaly
-    lim = a.limits
     match = TRAILING_ID.search(path[:MAX_PATH])
-    sensitive = any(path.startswith(p) for p in a.sensitive_paths)
     keys = [*k.anomaly(identity), k.ban(identity), k.would_ban(identity)]
     args = [
         path_hash(path),
         (match.group(1).lstrip("0") or "0") if match else "",
-        int(sensitive),
+        int(path.startswith(a.sensitive_paths)),
         int(not ua),
         int(cfg.monitor_only),
+        *_script_limits(a),
+    ]
+    return keys, args
+
+
+_limits: tuple[AnomalyConfig, tuple[int, ...]] | None = None
+
+
+def _script_limits(a: AnomalyConfig) -> tuple[int, ...]:
+    """The BLACK rules' limits, in the script's argument order, built once per configuration
+    (the last one seen, kept alive here, so that its identity is a safe key)."""
+    global _limits
+    cached = _limits
+    if cached is not None and cached[0] is a:
+        return cached[1]
+    lim = a.limits
+    limits = (
         lim["burst_requests"],
         lim["burst_ban_hours"] * HOUR,
         lim["empty_ua_ban_hours"] * HOUR,
         lim["error_percent"],
         lim["error_min_requests"],
         lim["error_ban_hours"] * HOUR,
-    ]
-    return keys, args
+    )
+    _limits = (a, limits)
+    return limits
 
 
 def parse(raw: Any) -> Facts | None:

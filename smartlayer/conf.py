@@ -48,6 +48,11 @@ class Rule:
     windows: tuple[Window, ...]
     lifetime: int | None
 
+    def __hash__(self) -> int:
+        # Rules key per-request caches (ratelimit.py): the prefix's hash is cached by the
+        # string, where the generated hash walked every window. Equal rules share a prefix.
+        return hash(self.prefix)
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:

@@ -64,7 +64,7 @@ def parse(rule: Rule, raw: Any) -> RateResult | None:
     if not reply:
         return None
     values = list(map(int, reply))
-    allowed, refusing, retry_ms = values[:3]
+    allowed, refusing, retry_ms = values[0], values[1], values[2]
     n = len(rule.windows)
     used = tuple(values[3 : 3 + 2 * n : 2])
     reset = tuple([-(-ms // 1000) for ms in values[4 : 4 + 2 * n : 2]])
@@ -87,32 +87,34 @@ def _policy_name(plan: str, window: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _policy(plan: str, rule: Rule) -> str:
-    items = [f"{_policy_name(plan, w.name)};q={w.limit};w={w.seconds}" for w in rule.windows]
+def _labels(plan: str, rule: Rule) -> tuple[tuple[str, ...], str, str]:
+    """(each window's policy name, the lifetime's, the RateLimit-Policy value) of a rule."""
+    names = tuple(_policy_name(plan, w.name) for w in rule.windows)
+    life = _policy_name(plan, "lifetime")
+    items = [f"{name};q={w.limit};w={w.seconds}" for name, w in zip(names, rule.windows, strict=True)]
     if rule.lifetime:
-        items.append(f"{_policy_name(plan, 'lifetime')};q={rule.lifetime}")
-    return ", ".join(items)
+        items.append(f"{life};q={rule.lifetime}")
+    return names, life, ", ".join(items)
 
 
 def headers(plan: str, rule: Rule, result: RateResult) -> dict[str, str]:
     """``RateLimit-Policy`` (every window) and ``RateLimit`` (the tightest one), per
     draft-ietf-httpapi-ratelimit-headers."""
+    names, life, policy = _labels(plan, rule)
+    refusing = None if result.allowed else result.window
     tightest = None
-    for w, used, reset in zip(rule.windows, result.used, result.reset, strict=True):
-        name = _policy_name(plan, w.name)
-        left = max(0, w.limit - used)
-        t = result.retry_after if (not result.allowed and result.window == w.name) else reset
+    for name, w, used, reset in zip(names, rule.windows, result.used, result.reset, strict=True):
+        left = w.limit - used if used < w.limit else 0
         if tightest is None or left < tightest[1]:
-            tightest = (name, left, t)
+            tightest = (name, left, result.retry_after if refusing == w.name else reset)
     if rule.lifetime:
-        name = _policy_name(plan, "lifetime")
         left = max(0, rule.lifetime - result.lifetime_used)
         if tightest is None or left < tightest[1]:
-            tightest = (name, left, None)
-    out = {"RateLimit-Policy": _policy(plan, rule)}
+            tightest = (life, left, None)
+    out = {"RateLimit-Policy": policy}
     if tightest is not None:
         name, left, t = tightest
-        out["RateLimit"] = f"{name};r={left}" + (f";t={t}" if t is not None else "")
+        out["RateLimit"] = f"{name};r={left}" if t is None else f"{name};r={left};t={t}"
     return out
 
 

@@ -3274,6 +3274,12 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
         if interesting:
             _score_text(_blanks(value.lower()), hits, checked=False, only="sqli")
         return
+    if interesting and "<" in value and _EMBED_HINT.search(value):
+        # a video or map embedded in rich text, as its provider's "share" button writes it:
+        # not a tag to refuse (see _SAFE_EMBED)
+        kept = _SAFE_EMBED.sub(_embed_out, value)
+        if kept != value:
+            value, interesting = kept, _interesting(kept.lower())
     if not interesting:
         # Nothing any rule looks for, and nothing an encoding could hide, unless the whole
         # value is base64 of something that is.
@@ -3290,13 +3296,73 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
     sqli = own.get("sqli")
     if sqli and not _STATEMENT_EXEMPT.isdisjoint(sqli) and all(map(_quoted_statement, texts)):
         own["sqli"] = {name: w for name, w in sqli.items() if name not in _STATEMENT_EXEMPT}
+    xss = own.get("xss")
+    if (
+        xss
+        and "&" in value
+        and _ESCAPED_MARKUP.search(value)
+        and _RICH_TEXT.search(value)
+        and _family_score(xss)
+    ):
+        # rich text showing code: an editor writes the <script> a post quotes as &lt;script&gt;
+        # inside its own <p>, <pre> or <code>, which a browser shows as text. Markup that only
+        # exists once those entities are decoded asks the AI instead of blocking (real
+        # markup and script calls still count: the value is scored again with the escaped
+        # brackets left out, and what that finds is what counts).
+        plain: dict[str, dict[str, int]] = {}
+        _score_variants(_ESCAPED_MARKUP.sub(" ", value), plain, only="xss")
+        own["xss"] = plain.get("xss") or {"escaped_markup": min(2, _family_score(xss))}
     for family, matched in own.items():
         if matched:
             hits.setdefault(family, {}).update(matched)
 
 
-def _score_variants(value: str, hits: dict[str, dict[str, int]]) -> set[str]:
-    """Score ``value``'s normalizations (see _variants) into ``hits``; return them."""
+# HTML entities for "<" and ">" (named, decimal, hexadecimal), and real rich-text markup
+_ESCAPED_MARKUP = re.compile(r"&(?:lt|gt|#0{0,5}6[02]|#x0{0,5}3[ce]);", re.IGNORECASE)
+_RICH_TEXT = re.compile(
+    r"<(?:p|pre|code|div|span|br|blockquote|ul|ol|li|h[1-6]|strong|em|b|i|u|table|tr|td|th|figure|section|article)(?:\s[^<>]{0,200})?/?>",
+    re.IGNORECASE,
+)
+# An iframe embedding a video, a song or a map from a known provider, with only the
+# attributes the providers' embed codes use (none runs script: no on*, no srcdoc; no
+# parenthesis in any value), closed at once: rich text that embeds media sends exactly this.
+_EMBED_HINT = re.compile(r"<iframe\b", re.IGNORECASE)
+_EMBED_ATTR = (
+    r"(?:width|height|title|frameborder|allow|allowfullscreen|webkitallowfullscreen|mozallowfullscreen|loading|"
+    r"referrerpolicy|style|class|id|name|scrolling|marginwidth|marginheight|sandbox|allowtransparency|border)"
+    r"(?:\s{0,3}=\s{0,3}(?:\"[^\"<>()`]{0,300}\"|'[^'<>()`]{0,300}'|[^\s\"'<>()`=]{1,100}))?"
+)
+_EMBED_SRC = (
+    r"src\s{0,3}=\s{0,3}([\"']?)(?:https:)?//(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/|player\.vimeo\.com/video/|"
+    r"google\.com/maps/embed|open\.spotify\.com/embed/|w\.soundcloud\.com/player/|player\.twitch\.tv/|loom\.com/embed/|"
+    r"dailymotion\.com/embed/|embed\.music\.apple\.com/|docs\.google\.com/(?:document|presentation|spreadsheets|forms)/)"
+    r"[^\s\"'<>()`]{0,500}\1"
+)
+
+
+def _embed_out(m: re.Match[str]) -> str:
+    """A safe embed (see _SAFE_EMBED) as a blank, unless a quote (and perhaps a ">") just
+    before it closed an attribute: an embed injected after a breakout stays where the
+    breakout rules see it."""
+    before = m.string[: m.start()]
+    if _BREAKOUT_BEFORE.search(before[-12:]) is None:
+        return " "
+    inside = before.rstrip().rstrip(">")  # the quote closes an attribute of a tag of this text
+    return " " if inside.rfind("<") > inside.rfind(">") else m.group()
+
+
+_BREAKOUT_BEFORE = re.compile(r"[\"'`]\s{0,3}/?\s{0,3}>?\s{0,3}$")
+
+
+_SAFE_EMBED = re.compile(
+    rf"<iframe(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{1,5}}{_EMBED_SRC}(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{0,5}}/?>\s{{0,5}}</iframe\s{{0,3}}>",
+    re.IGNORECASE,
+)
+
+
+def _score_variants(value: str, hits: dict[str, dict[str, int]], only: str = "") -> set[str]:
+    """Score ``value``'s normalizations (see _variants) into ``hits``; return them. ``only``:
+    one family's rules (see _score_text)."""
     scored: set[str] = set()
     base = ""
     for text, kind, joints in _variants(value):
@@ -3305,29 +3371,31 @@ def _score_variants(value: str, hits: dict[str, dict[str, int]]) -> set[str]:
         scored.add(text)
         if kind == _BASE:
             base = text
-            _score_text(text, hits, checked=False)
+            _score_text(text, hits, checked=False, only=only)
         elif joints is not None and len(joints) > _MAX_SPANS:  # too many: the whole text
-            _score_text(text, hits, checked=False)
+            _score_text(text, hits, checked=False, only=only)
         elif kind == _COMMENTS:  # comments as spaces: no new word, no new character
             words, chars, tokens_of = _known(base)
-            _score_text(text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints)
+            _score_text(
+                text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints, only=only
+            )
         elif kind == _LINES:
             # (lines joined with nothing between them hide nothing from the prompt-injection
             # rules, which read words across line breaks already; joined, a sentence's end
             # meets the next line's start: "...your instructions/rules.-documents... ignore")
             _score_text(
                 text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints,
-                skip="prompt_injection",
+                skip="prompt_injection", only=only,
             )  # fmt: skip
         elif kind == _NOISE:
             # a command that only shows once quotes or empty substitutions inside words are
             # dropped ('c'url host, ping`` 10.0.0.1) is hidden on purpose: the noise counts too
             found = len(hits.get("cmdi", ()))
-            _score_text(text, hits, checked=False)
+            _score_text(text, hits, checked=False, only=only)
             if len(hits.get("cmdi", ())) > found:
                 hits["cmdi"].setdefault("shell_noise", 0)
         else:
-            _score_text(text, hits, checked=False)
+            _score_text(text, hits, checked=False, only=only)
     return scored
 
 

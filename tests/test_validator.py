@@ -111,6 +111,59 @@ def test_hard_benign_text_is_not_blocked(text):
         assert inspect(body, ctype).verdict != "block", (text, ctype, inspect(body, ctype))
 
 
+RICH_TEXT_EMBEDS = [
+    '<p>Watch:</p><iframe width="560" height="315" src="https://www.youtube.com/embed/dQw4w9WgXcQ" '
+    'title="YouTube video player" frameborder="0" allow="accelerometer; autoplay; clipboard-write; encrypted-media; '
+    'gyroscope; picture-in-picture; web-share" referrerpolicy="strict-origin-when-cross-origin" allowfullscreen></iframe>',
+    '<iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e" width="640" height="360" frameborder="0" '
+    'allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>',
+    '<p>We are here:</p><p><iframe src="https://www.google.com/maps/embed?pb=!1m18!1m12!1m3!1d3022.2" width="600" '
+    'height="450" style="border:0;" allowfullscreen="" loading="lazy"></iframe></p>',
+    '<p style="text-align: center;"><iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ" width="560" '
+    'height="315" allowfullscreen="allowfullscreen"></iframe></p>',
+    '<iframe style="border-radius:12px" src="https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC" '
+    'width="100%" height="352" frameBorder="0" loading="lazy"></iframe>',
+]
+IFRAMES_STILL_BLOCKED = [
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<iframe src="https://www.youtube.com/embed/x" onload="alert(1)"></iframe>',
+    '"><iframe src="https://www.youtube.com/embed/x"></iframe>',
+    '<iframe src="//evil.example/steal"></iframe>',
+    '<iframe src="https://www.youtube.com.evil.example/embed/x"></iframe>',
+    '<iframe src="https://www.youtube.com/embed/x"></iframe><script>alert(1)</script>',
+]
+ESCAPED_CODE_IN_RICH_TEXT = [
+    '<p>To add analytics put <code>&lt;script src="https://example.com/a.js"&gt;&lt;/script&gt;</code> in the head.</p>',
+    "<p>Close the frame with</p><pre><code>&lt;/iframe&gt;\n&lt;/div&gt;</code></pre>",
+    "<p>The template starts with <code>&lt;svg width=&quot;10&quot;&gt;</code> then the paths.</p>",
+]
+
+
+@pytest.mark.parametrize("text", RICH_TEXT_EMBEDS)
+def test_media_embedded_in_rich_text_passes(text):
+    """A provider's embed code (YouTube, Vimeo, Maps, Spotify): no attribute that runs
+    script, nothing around it."""
+    assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize("text", IFRAMES_STILL_BLOCKED)
+def test_frames_that_run_script_or_break_out_still_block(text):
+    assert inspect(as_json(text), "application/json").verdict == "block"
+
+
+@pytest.mark.parametrize("text", ESCAPED_CODE_IN_RICH_TEXT)
+def test_code_escaped_by_a_rich_text_editor_asks_instead_of_blocking(text):
+    """Entities an editor wrote for the markup a post quotes, inside its own markup: the
+    browser shows them as text. Without real markup around them they still count (block
+    or ask, as before), and real markup beside them still blocks."""
+    assert inspect(as_json(text), "application/json").verdict == "ask_ai"
+    bare = text.replace("<p>", "").replace("</p>", "").replace("<code>", "").replace("</code>", "")
+    bare = bare.replace("<pre>", "").replace("</pre>", "")
+    assert inspect(as_json(bare), "application/json").verdict != "allow"
+    assert inspect(as_json(text + "<script>alert(1)</script>"), "application/json").verdict == "block"
+
+
 @pytest.mark.parametrize("text", ["O'Brien", "it's; fine", "&amp;", "system prompt", "a -- b", "x; y"])
 def test_a_single_apostrophe_semicolon_entity_or_mention_flags_nothing(text):
     assert inspect(as_json(text), "application/json").verdict == "allow"

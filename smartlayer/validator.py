@@ -3275,8 +3275,8 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
             _score_text(_blanks(value.lower()), hits, checked=False, only="sqli")
         return
     if interesting and "<" in value and _EMBED_HINT.search(value):
-        # a video or map embedded in rich text, as its provider's "share" button writes it:
-        # not a tag to refuse (see _SAFE_EMBED)
+        # a video, a post or a map embedded in rich text as its provider's "share" button
+        # writes it, or an inline SVG drawing: not a tag to refuse (see _SAFE_EMBED)
         kept = _SAFE_EMBED.sub(_embed_out, value)
         if kept != value:
             value, interesting = kept, _interesting(kept.lower())
@@ -3323,10 +3323,15 @@ _RICH_TEXT = re.compile(
     r"<(?:p|pre|code|div|span|br|blockquote|ul|ol|li|h[1-6]|strong|em|b|i|u|table|tr|td|th|figure|section|article)(?:\s[^<>]{0,200})?/?>",
     re.IGNORECASE,
 )
-# An iframe embedding a video, a song or a map from a known provider, with only the
-# attributes the providers' embed codes use (none runs script: no on*, no srcdoc; no
-# parenthesis in any value), closed at once: rich text that embeds media sends exactly this.
-_EMBED_HINT = re.compile(r"<iframe\b", re.IGNORECASE)
+# Rich text's embeds, each read as a blank (see _embed_out): an iframe embedding a video, a
+# song or a map from a known provider, with only the attributes the providers' embed codes
+# use (none runs script: no on*, no srcdoc; no parenthesis in any value), closed at once; a
+# social network's own widget script as its embed code loads it (X/Twitter, Instagram,
+# TikTok, Reddit, Imgur, Pinterest, CodePen, Facebook's SDK, a GitHub gist), attributes
+# async, defer, charset and type only; an inline SVG drawing made only of shapes, groups,
+# gradients and text (no entity in its text), whose attributes are neither event handlers
+# nor links and whose values name no script, expression or data: URI.
+_EMBED_HINT = re.compile(r"<(?:iframe|script|svg)\b", re.IGNORECASE)
 _EMBED_ATTR = (
     r"(?:width|height|title|frameborder|allow|allowfullscreen|webkitallowfullscreen|mozallowfullscreen|loading|"
     r"referrerpolicy|style|class|id|name|scrolling|marginwidth|marginheight|sandbox|allowtransparency|border)"
@@ -3337,6 +3342,25 @@ _EMBED_SRC = (
     r"google\.com/maps/embed|open\.spotify\.com/embed/|w\.soundcloud\.com/player/|player\.twitch\.tv/|loom\.com/embed/|"
     r"dailymotion\.com/embed/|embed\.music\.apple\.com/|docs\.google\.com/(?:document|presentation|spreadsheets|forms)/)"
     r"[^\s\"'<>()`]{0,500}\1"
+)
+_WIDGET_ATTR = (
+    r"(?:async|defer|charset\s{0,3}=\s{0,3}[\"']?[\w-]{1,20}[\"']?|type\s{0,3}=\s{0,3}[\"']?text/javascript[\"']?|"
+    r"crossorigin(?:\s{0,3}=\s{0,3}[\"']?anonymous[\"']?)?)"
+)
+_WIDGET_SRC = (
+    r"src\s{0,3}=\s{0,3}(?P<wq>[\"']?)(?:https:)?//(?:platform\.twitter\.com/widgets\.js|(?:www\.)?instagram\.com/embed\.js|"
+    r"www\.tiktok\.com/embed\.js|embed\.reddit\.com/widgets\.js|s\.imgur\.com/min/embed\.js|assets\.pinterest\.com/js/pinit\.js|"
+    r"cpwebassets\.codepen\.io/assets/embed/ei\.js|connect\.facebook\.net/[a-z]{2}_[a-z]{2}/sdk\.js(?:#[\w=.&]{0,100})?|"
+    r"gist\.github\.com/[\w-]{1,40}/[0-9a-f]{1,40}\.js)(?P=wq)"
+)
+_SVG_ELEMENT = (
+    r"(?:path|g|circle|rect|line|polyline|polygon|ellipse|title|desc|defs|lineargradient|radialgradient|stop|clippath|mask|"
+    r"symbol|text|tspan)"
+)
+_SVG_ATTR = (
+    r"(?!on|href|xlink:href|src)[a-z][a-z0-9:-]{0,40}"
+    r"(?:\s{0,3}=\s{0,3}(?:\"(?:(?!javascript|vbscript|script|expression|data:)[^\"<>`]){0,2000}+\"|"
+    r"'(?:(?!javascript|vbscript|script|expression|data:)[^'<>`]){0,2000}+'))?"
 )
 
 
@@ -3355,7 +3379,10 @@ _BREAKOUT_BEFORE = re.compile(r"[\"'`]\s{0,3}/?\s{0,3}>?\s{0,3}$")
 
 
 _SAFE_EMBED = re.compile(
-    rf"<iframe(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{1,5}}{_EMBED_SRC}(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{0,5}}/?>\s{{0,5}}</iframe\s{{0,3}}>",
+    rf"<iframe(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{1,5}}{_EMBED_SRC}(?:\s{{1,5}}{_EMBED_ATTR}){{0,20}}\s{{0,5}}/?>\s{{0,5}}</iframe\s{{0,3}}>|"
+    rf"<script(?:\s{{1,5}}{_WIDGET_ATTR}){{0,6}}\s{{1,5}}{_WIDGET_SRC}(?:\s{{1,5}}{_WIDGET_ATTR}){{0,6}}\s{{0,5}}>\s{{0,5}}</script\s{{0,3}}>|"
+    rf"<svg(?:\s{{1,5}}{_SVG_ATTR}){{0,30}}+\s{{0,5}}>(?:<{_SVG_ELEMENT}(?:\s{{1,5}}{_SVG_ATTR}){{0,30}}+\s{{0,5}}/?>|"
+    rf"</{_SVG_ELEMENT}\s{{0,3}}>|[^<&]{{1,2000}}+){{0,400}}+</svg\s{{0,3}}>",
     re.IGNORECASE,
 )
 

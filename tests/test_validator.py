@@ -124,6 +124,33 @@ RICH_TEXT_EMBEDS = [
     '<iframe style="border-radius:12px" src="https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC" '
     'width="100%" height="352" frameBorder="0" loading="lazy"></iframe>',
 ]
+SOCIAL_EMBEDS_AND_DRAWINGS = [
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Hello world</p>&mdash; Jane (@jane) '
+    '<a href="https://twitter.com/jane/status/1?ref_src=twsrc%5Etfw">May 1, 2024</a></blockquote> '
+    '<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+    '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/abc/" '
+    'data-instgrm-version="14"></blockquote><script async src="//www.instagram.com/embed.js"></script>',
+    '<blockquote class="tiktok-embed" cite="https://www.tiktok.com/@x/video/1" data-video-id="1"><section></section>'
+    '</blockquote> <script async src="https://www.tiktok.com/embed.js"></script>',
+    '<p>Icon: <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" width="24" height="24"><g fill="none" '
+    'stroke="currentColor"><path d="M12 2L2 7l10 5 10-5-10-5z"/><circle cx="12" cy="12" r="3"/></g></svg></p>',
+    '<svg width="100" height="20"><defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient>'
+    '</defs><rect width="100" height="20" fill="url(#g)"/><text x="5" y="14">build passing</text></svg>',
+]
+SCRIPTS_AND_DRAWINGS_STILL_BLOCKED = [
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<svg><path d="M0" onclick="alert(1)"/></svg>',
+    '<svg><set attributeName="href" to="javascript:alert(1)"/></svg>',
+    '<svg><path style="fill:url(javascript:alert(1))"/></svg>',
+    '"><svg><path d="M0"/></svg>',
+    '<svg><path d="M0"/></svg><img src=x onerror=alert(1)>',
+    '<script async src="https://platform.twitter.com/widgets.js"></script><script>alert(1)</script>',
+    '<script src="https://platform.twitter.com.evil.example/widgets.js"></script>',
+    '<script async src="https://platform.twitter.com/widgets.js" onload="alert(1)"></script>',
+    '<script src="https://gist.github.com/x/abc.js">alert(1)</script>',
+]
 IFRAMES_STILL_BLOCKED = [
     '<iframe src="javascript:alert(1)"></iframe>',
     '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
@@ -145,6 +172,17 @@ def test_media_embedded_in_rich_text_passes(text):
     """A provider's embed code (YouTube, Vimeo, Maps, Spotify): no attribute that runs
     script, nothing around it."""
     assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize("text", SOCIAL_EMBEDS_AND_DRAWINGS)
+def test_social_embeds_and_inline_drawings_pass(text):
+    """A social network's embed code (its own widget script) and an SVG made of shapes."""
+    assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+@pytest.mark.parametrize("text", SCRIPTS_AND_DRAWINGS_STILL_BLOCKED)
+def test_scripts_and_drawings_that_run_code_still_block(text):
+    assert inspect(as_json(text), "application/json").verdict == "block"
 
 
 @pytest.mark.parametrize("text", IFRAMES_STILL_BLOCKED)

@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--split",
-        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4"),
+        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "prompts"),
         default="dev",
     )
     ap.add_argument(

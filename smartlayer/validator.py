@@ -1295,6 +1295,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:disable|turn\s{1,3}off|remove|deactivate|bypass|ignore|lift)\s{1,3}(?:all\s{1,3})?(?:of\s{1,3})?your\s{1,3}(?:(?:safety|content|ethical|moral)\s{1,3})?"
         r"(?:filters?|guardrails|safeguards|restrictions|guidelines|polic\w{1,3}|rules|limitations|alignment)",
     ),
+    # a jailbreak's status line: "GODMODE: ENABLED", "ETHICS FILTER: DISABLED", "Refusal
+    # mechanisms: disabled" (asks alone: a game's "god mode on" is no injection)
+    (
+        "prompt_injection",
+        "status_unlocked",
+        2,
+        r"\bg[o0]d\s{0,3}m[o0]d[e3]\s{0,3}[:=]?\s{0,3}(?:enabled|activated|active|on|engaged)\b|"
+        r"\b(?:ethics?|ethical|safety|moral|content)\s{1,3}filters?\s{0,3}:\s{0,3}(?:disabled|deactivated|off|removed|none|bypassed)\b|"
+        r"\brefusal\s{1,3}(?:mechanisms?|filters?)\s{0,3}:?\s{0,3}(?:disabled|deactivated|off|removed)\b",
+    ),
     (
         "prompt_injection",
         "override_behaviour",
@@ -3114,7 +3124,13 @@ def _family_score(matched: dict[str, int]) -> int:
         # three hints alone: on sources the rules never saw (fresh, fresh2) they blocked only
         # benign texts (an LLM judge's instructions, a system prompt); they ask the AI instead
         hints = 2
-    score = strong[0] + (1 if len(strong) > 1 else 0) if strong and strong[0] > 0 else 0
+    # another rule adds one; a supporting rule (weight 0) only to a rule of weight 2 or more: a
+    # weak persona ("I want you to act as a travel guide") and "show", "translate" or
+    # "repeat" beside it is what a chat user writes (awesome-chatgpt-prompts: 22 of 328
+    # blocked, 8 now)
+    score = 0
+    if strong and strong[0] > 0:
+        score = strong[0] + (1 if len(strong) > 1 and (strong[0] > 1 or strong[1] > 0) else 0)
     if hints >= 2 or (hints and score):
         score = max(score, hints, score + 1)
     return min(score, 5)

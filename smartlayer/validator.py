@@ -717,7 +717,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "js_call_probe",
         2,
-        r"(?:^|[;.\s])(?:alert|prompt|confirm)\s{0,3}(?:\(\s{0,3}(?:\d{1,6}|document\.\w+|/[^/]{1,20}/|['\"][^'\"]{0,20}['\"])\s{0,3}\)|`[^`]{0,20}`)",
+        # (a template literal only glued to the name, as in alert`1`: "the prompt `x`" is
+        # Markdown's code span in prose about prompts)
+        r"(?:^|[;.\s])(?:alert|prompt|confirm)(?:\s{0,3}\(\s{0,3}(?:\d{1,6}|document\.\w+|/[^/]{1,20}/|['\"][^'\"]{0,20}['\"])\s{0,3}\)|`[^`]{0,20}`)",
     ),
     (
         "xss",

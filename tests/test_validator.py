@@ -192,6 +192,13 @@ def test_jailbreak_status_lines_block(text):
     assert inspect(as_json(text), "application/json").verdict == "block"
 
 
+def test_a_code_span_after_prompt_is_not_a_template_call():
+    """alert`1` is a call; "the prompt `instruction`" is Markdown in prose about prompts."""
+    assert inspect(as_json("prompt`1`"), "application/json").verdict == "block"
+    text = "Does `actual_output` COMPLETELY follow the prompt `instruction` when responding?"
+    assert inspect(as_json(text), "application/json").verdict != "block"
+
+
 def test_god_mode_in_a_game_does_not_block():
     assert (
         inspect(as_json("I had god mode on in Skyrim and it got boring"), "application/json").verdict

@@ -12,16 +12,16 @@
 --          distinct paths 1 min, distinct paths 10 s, id run length, sensitive hits 1 min,
 --          active 30-40 min ago 0|1, earlier requests 24 h}  or {} if already refused
 
-SECTIONS.anomaly = function(ctx, keys, args)
+SECTIONS.anomaly = function(ctx, ko, nkeys, ao, nargs)
   if ctx.blocked then
-    return {}
+    return ""
   end
   local now = ctx.now
-  local b = facts_load(keys[1])
+  local b = facts_load(KEYS[ko + 1])
   local r10 = ring_add(b, 1000, 10, 2, now, 1)  -- the rings of facts.lua
   local r2m = ring_add(b, 10000, 12, 42, now, 1)
   local e2m = ring_add(b, 10000, 12, 88, now, 0)
-  local sens = ring_add(b, 10000, 6, 134, now, tonumber(args[3]))
+  local sens = ring_add(b, 10000, 6, 134, now, tonumber(ARGV[ao + 3]))
   local earlier = ring_add(b, 3600000, 24, 162, now, 1) - 1
 
   -- minute activity bitmask: bit k set = a request k minutes ago
@@ -42,17 +42,17 @@ SECTIONS.anomaly = function(ctx, keys, args)
     put(b, FACTS_MASK, 7, mask)
     put(b, FACTS_MINUTE, 6, minute)
   end
-  facts_save(keys[1], b)
+  facts_save(KEYS[ko + 1], b)
 
   -- distinct raw paths in the last minute, newest 64 kept: 12-byte records, newest first,
   -- each a path's 6-byte hash and when it was last seen (6 bytes, ms). Always in time order,
   -- so two binary searches count them. (A sorted set cost ZADD, ZREMRANGEBYSCORE, ZCARD,
   -- ZCOUNT and a PEXPIRE, and ~1.9 KB at 64 paths.)
-  local s = redis.call("GET", keys[2]) or ""
+  local s = redis.call("GET", KEYS[ko + 2]) or ""
   if #s % 12 ~= 0 then s = "" end  -- not written by this script: start again
   local from = 1
   while true do  -- this path's earlier record goes
-    local at = string.find(s, args[1], from, true)
+    local at = string.find(s, ARGV[ao + 1], from, true)
     if not at then break end
     if at % 12 == 1 then
       s = string.sub(s, 1, at - 1) .. string.sub(s, at + 12)
@@ -80,23 +80,23 @@ SECTIONS.anomaly = function(ctx, keys, args)
   -- another server's clock ahead stamped some later)
   local at = (n == 0 or seen(0) <= now) and 0 or math.min(first_at_or_before(now), others)
   redis.call(
-    "SET", keys[2],
-    string.sub(s, 1, 12 * at) .. args[1] .. bytes6(now) .. string.sub(s, 12 * at + 1, 12 * others),
+    "SET", KEYS[ko + 2],
+    string.sub(s, 1, 12 * at) .. ARGV[ao + 1] .. bytes6(now) .. string.sub(s, 12 * at + 1, 12 * others),
     "PX", 61000
   )
 
   -- the run of consecutive trailing ids through this one, within the last minute
   local run = 0
-  if args[2] ~= "" then
-    local id = tonumber(args[2])
-    redis.call("ZADD", keys[3], now, args[2])
-    redis.call("ZREMRANGEBYSCORE", keys[3], "-inf", now - 60000)
-    redis.call("ZREMRANGEBYRANK", keys[3], 0, -65)
-    redis.call("PEXPIRE", keys[3], 61000)
+  if ARGV[ao + 2] ~= "" then
+    local id = tonumber(ARGV[ao + 2])
+    redis.call("ZADD", KEYS[ko + 3], now, ARGV[ao + 2])
+    redis.call("ZREMRANGEBYSCORE", KEYS[ko + 3], "-inf", now - 60000)
+    redis.call("ZREMRANGEBYRANK", KEYS[ko + 3], 0, -65)
+    redis.call("PEXPIRE", KEYS[ko + 3], 61000)
     run = 1
     for step = -1, 1, 2 do
       local k = id + step
-      while run < 64 and redis.call("ZSCORE", keys[3], string.format("%.0f", k)) do
+      while run < 64 and redis.call("ZSCORE", KEYS[ko + 3], string.format("%.0f", k)) do
         run = run + 1
         k = k + step
       end
@@ -106,17 +106,20 @@ SECTIONS.anomaly = function(ctx, keys, args)
   -- error rates are over the requests whose outcome is known: not this one
   local done = r2m - 1
   local rule, ban = "", 0
-  if args[4] == "1" then
-    rule, ban = "empty_user_agent", tonumber(args[8])
-  elseif r10 >= tonumber(args[6]) then
-    rule, ban = "burst", tonumber(args[7])
-  elseif done >= tonumber(args[10]) and e2m * 100 >= tonumber(args[9]) * done then
-    rule, ban = "error_rate", tonumber(args[11])
+  if ARGV[ao + 4] == "1" then
+    rule, ban = "empty_user_agent", tonumber(ARGV[ao + 8])
+  elseif r10 >= tonumber(ARGV[ao + 6]) then
+    rule, ban = "burst", tonumber(ARGV[ao + 7])
+  elseif done >= tonumber(ARGV[ao + 10]) and e2m * 100 >= tonumber(ARGV[ao + 9]) * done then
+    rule, ban = "error_rate", tonumber(ARGV[ao + 11])
   end
   if ban > 0 then
     ctx.blocked = true
-    local key = (args[5] == "1") and keys[5] or keys[4]
+    local key = (ARGV[ao + 5] == "1") and KEYS[ko + 5] or KEYS[ko + 4]
     redis.call("SET", key, rule, "PX", ban * 1000)
   end
-  return {rule, ban, r10, r2m, e2m, paths1m, paths10s, run, sens, active, earlier}
+  return string.format(
+    "%s\31%d\31%d\31%d\31%d\31%d\31%d\31%d\31%d\31%d\31%d",
+    rule, ban, r10, r2m, e2m, paths1m, paths10s, run, sens, active, earlier
+  )
 end

@@ -4,17 +4,17 @@
 --             monitor mode keeps recording facts
 -- args    none
 -- reply   {ttl_ms, reason, would-be 0|1}: ttl_ms is -2 when the identity is not banned
-SECTIONS.ban = function(ctx, keys, args)
-  local ttl = redis.call("PTTL", keys[1])
+SECTIONS.ban = function(ctx, ko, nkeys, ao, nargs)
+  local ttl = redis.call("PTTL", KEYS[ko + 1])
   if ttl ~= -2 then
     ctx.blocked = true
-    return {ttl, redis.call("GET", keys[1]) or "", 0}
+    return string.format("%d\31%s\0310", ttl, redis.call("GET", KEYS[ko + 1]) or "")
   end
-  if keys[2] then
-    ttl = redis.call("PTTL", keys[2])
+  if nkeys > 1 then
+    ttl = redis.call("PTTL", KEYS[ko + 2])
     if ttl ~= -2 then
-      return {ttl, redis.call("GET", keys[2]) or "", 1}
+      return string.format("%d\31%s\0311", ttl, redis.call("GET", KEYS[ko + 2]) or "")
     end
   end
-  return {-2, "", 0}
+  return "-2\031\0310"
 end

@@ -10,13 +10,11 @@
 --           that a refused request consumes no quota.
 local ctx = {now = tonumber(ARGV[1]), blocked = false}
 local replies = {}
-local a, k = 2, 1
+local a, k = 2, 0
 while a <= #ARGV do
-  local name, nkeys, nargs = ARGV[a], tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
-  local skeys, sargs = {}, {}
-  for i = 1, nkeys do skeys[i] = KEYS[k + i - 1] end
-  for i = 1, nargs do sargs[i] = ARGV[a + 2 + i] end
-  replies[#replies + 1] = table.concat(SECTIONS[name](ctx, skeys, sargs), "\31")
+  -- a section reads its keys at KEYS[k + 1 ..] and its args at ARGV[a + 3 ..]
+  local nkeys, nargs = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+  replies[#replies + 1] = SECTIONS[ARGV[a]](ctx, k, nkeys, a + 2, nargs)
   a, k = a + 3 + nargs, k + nkeys
 end
 return replies

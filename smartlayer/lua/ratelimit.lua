@@ -17,23 +17,23 @@
 --   A window is found again by its bucket width: another rule's windows start empty.
 -- (A hash of "<seconds>:<bucket>" fields cost ~25-35 us of Redis time per request: HGETALL
 -- and parsing 33 field names; this costs a GET, string.byte, string.char and a SET.)
-SECTIONS.ratelimit = function(ctx, keys, args)
+SECTIONS.ratelimit = function(ctx, ko, nkeys, ao, nargs)
   if ctx.blocked then
-    return {}
+    return ""
   end
-  local n, life_limit, now = tonumber(args[1]), tonumber(args[2]), ctx.now
+  local n, life_limit, now = tonumber(ARGV[ao + 1]), tonumber(ARGV[ao + 2]), ctx.now
   local slots = n + 1
   local size = 18 + 4 * slots
 
   -- per window i: its limit, bucket width, block offset, newest bucket and count (parallel
   -- arrays: a table per window cost a few rehashes each as fields were added)
-  local nw = (#args - 2) / 3
+  local nw = (nargs - 2) / 3
   local limit, width, pos, cur, used = {}, {}, {}, {}, {}
   for i = 1, nw do
-    limit[i], width[i] = tonumber(args[3 * i + 1]), tonumber(args[3 * i + 2])
+    limit[i], width[i] = tonumber(ARGV[ao + 3 * i + 1]), tonumber(ARGV[ao + 3 * i + 2])
     pos[i] = 3 + (i - 1) * size
   end
-  local old = redis.call("GET", keys[1])
+  local old = redis.call("GET", KEYS[ko + 1])
   local ob, oc = nil, 0
   if old and string.byte(old, 1) == 1 then
     oc = string.byte(old, 2)
@@ -88,7 +88,7 @@ SECTIONS.ratelimit = function(ctx, keys, args)
   end
   local life_used = 0
   if life_limit > 0 then
-    life_used = tonumber(redis.call("GET", keys[2]) or "0")
+    life_used = tonumber(redis.call("GET", KEYS[ko + 2]) or "0")
     if life_used >= life_limit then refuse, retry = nw + 1, -1 end
   end
 
@@ -108,12 +108,12 @@ SECTIONS.ratelimit = function(ctx, keys, args)
       ttl = math.max(ttl, slots * width[i])
     end
     if nw > 0 then
-      redis.call("SET", keys[1], string.char(unpack(b)), "PX", ttl + 1000)
+      redis.call("SET", KEYS[ko + 1], string.char(unpack(b)), "PX", ttl + 1000)
     end
-    if life_limit > 0 then life_used = redis.call("INCR", keys[2]) end
+    if life_limit > 0 then life_used = redis.call("INCR", KEYS[ko + 2]) end
   end
 
-  local reply, r = {refuse == 0 and 1 or 0, refuse, retry}, 3
+  local reply = {string.format("%d\31%d\31%d", refuse == 0 and 1 or 0, refuse, retry)}
   for i = 1, nw do
     -- reset: when the oldest bucket holding a request leaves the window. Most often every
     -- request of the window is in its newest bucket (long windows), found without a walk.
@@ -133,8 +133,8 @@ SECTIONS.ratelimit = function(ctx, keys, args)
       end
       reset = bucket and (bucket + n + 1) * width[i] - now or 0
     end
-    reply[r + 1], reply[r + 2], r = u, reset, r + 2
+    reply[i + 1] = string.format("%d\31%d", u, reset)
   end
-  reply[r + 1] = life_used
-  return reply
+  reply[nw + 2] = life_used
+  return table.concat(reply, "\31")
 end

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -223,3 +224,112 @@ def test_each_cluster_node_gets_its_own_breaker_and_an_unknown_slot_the_process_
     for _ in range(3):
         a.failure(OSError("down"))
     assert not a.allow() and b.allow() and default.allow()  # one node down, the rest checked
+
+
+class _Ends:
+    """The reading end of a socket pair, as _read_direct sees a redis-py connection, and the
+    writing end as Redis."""
+
+    def __init__(self, timeout: float = 2.0) -> None:
+        import socket
+
+        import redis._parsers
+
+        self._sock, self.server = socket.socketpair()
+        self._sock.settimeout(timeout)
+        self._parser = redis._parsers._RESP2Parser(65536)
+        self.dropped = False
+
+    def disconnect(self) -> None:
+        self.dropped = True
+
+    def close(self) -> None:
+        self._sock.close()
+        self.server.close()
+
+
+def _in_pieces(ends: _Ends, data: bytes, size: int) -> Any:
+    import threading
+    import time
+
+    def write() -> None:
+        for i in range(0, len(data), size):
+            ends.server.sendall(data[i : i + size])
+            time.sleep(0.001)  # each piece its own recv
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+REPLIES = (
+    b"*3\r\n$5\r\n-2\x1f\x1f0\r\n$0\r\n\r\n$-1\r\n"  # the pre-view script: bulk strings, empty, nil
+    b":42\r\n"
+    b"+OK\r\n"
+    b"*2\r\n*1\r\n:-7\r\n*-1\r\n"  # nested, nil array
+    b"-NOSCRIPT No matching script. Please use EVAL.\r\n"
+    b"-ERR user_script:1: boom\r\n"
+    b"$4\r\na\r\nb\r\n"  # a CRLF inside a bulk string
+)
+
+
+@pytest.mark.parametrize("piece", [1, 3, 7, len(REPLIES)])
+def test_the_direct_reader_parses_every_reply_in_any_number_of_reads(piece):
+    """Redis may send a reply in several TCP segments: each cut must read the same."""
+    from redis.exceptions import NoScriptError, ResponseError
+
+    ends = _Ends()
+    try:
+        writer = _in_pieces(ends, REPLIES, piece)
+        got = store._read_direct(ends, 7)
+        writer.join()
+    finally:
+        ends.close()
+    assert got[:4] == [[b"-2\x1f\x1f0", b"", None], 42, b"OK", [[-7], None]]
+    assert type(got[4]) is NoScriptError and type(got[5]) is ResponseError and "boom" in str(got[5])
+    assert got[6] == b"a\r\nb" and not ends.dropped
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", "ConnectionError"),  # the server closed the connection
+        (b"*2\r\n$1\r\na\r\n", "TimeoutError"),  # half a reply, then nothing
+        (b"-LOADING Redis is loading the dataset in memory\r\n", "BusyLoadingError"),
+        (b"?what\r\n", "InvalidResponse"),
+        (b":1\r\n:2\r\n", "InvalidResponse"),  # a reply nobody asked for
+    ],
+)
+def test_the_direct_reader_drops_the_connection_on_what_redis_py_would_raise(data, error):
+    import redis.exceptions
+
+    ends = _Ends(timeout=0.2)
+    try:
+        if data:
+            ends.server.sendall(data)
+        else:
+            ends.server.shutdown(2)
+        with pytest.raises(getattr(redis.exceptions, error)):
+            store._read_direct(ends, 1)
+    finally:
+        ends.close()
+    assert ends.dropped
+
+
+@requires_real_redis
+def test_the_direct_reader_takes_a_real_redis_reply_of_any_size(settings):
+    """The pre-view path reads a real server's replies itself, whatever their size."""
+    settings.SMART_MIDDLEWARE = {"REDIS_URL": REAL_REDIS_URL, "KEY_PREFIX": "direct", "REDIS_TIMEOUT": 2}
+    store.reset()
+    s = store.get_store()
+    echo = lua.LuaScript("echo_n", "return {string.rep('x', tonumber(ARGV[1])), tonumber(ARGV[1])}")
+    seen = []
+    real = store._read_direct
+    try:
+        store._read_direct = lambda conn, count: seen.append(count) or real(conn, count)
+        for n in (0, 10, 70_000, 1_000_000):
+            assert s.run(echo, [], [n]) == [b"x" * n, n]
+    finally:
+        store._read_direct = real
+        store.reset()
+    assert seen == [1, 1, 1, 1]  # the direct reader read every one

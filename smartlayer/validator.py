@@ -68,6 +68,9 @@ CLEAN = Inspection(0, frozenset(), ALLOW)
 # pattern linear: no nested quantifiers, bounded repeats ({0,n}) between anchors.
 
 _QUOTE = r"['\"\u2019]"  # a string literal's quote (straight, or as a phone keyboard types it)
+# breakout_implicit's MySQL operator and the literal or number after it
+_IMPLICIT_OP = r"(?:[-*/^|&%=<>]{1,2}|!=|div|mod|xor|(?:not\s{1,3})?(?:r?like|regexp)|sounds\s{1,3}like|is)"
+_IMPLICIT_ITEM = r"(?:'[^'\s]{0,20}'?|\d{1,12}(?:\.\d{1,12})?)"
 _ANYQUOTE = r"['\"`\u2019]"
 _SQL_FUNC = (
     r"(?:sleep|benchmark|pg_sleep|ascii|substr(?:ing)?|mid|char|chr|concat|elt|make_set|if|iif|"
@@ -369,6 +372,19 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # (not a string opened as an argument or a value in code: add_option('-m', dest="x"))
         rf"^\s{{0,3}}(?:[^\s'\"`]{{0,39}}[^\s'\"`\d(\[,=:{{]{_QUOTE}|\d{{1,20}}'(?=[^\n]{{0,120}}[a-z@]))\s{{0,3}}(?:(?:(?:not\s{{1,3}})?(?:r?like|regexp)|sounds\s{{1,3}}like|div|mod|xor|is|"
         rf"between)\b|[-*/^|&!<>=%~@]\s{{0,3}}[^'\"\u2019\s])[^\n]{{0,120}}?(?:{_QUOTE}[^'\"\u2019\s]{{0,20}}\s{{0,3}}|--(?:\s[^\n]{{0,10}})?)$",
+    ),
+    # ...and the implicit form of it: the value closes a literal at its start, then an operator
+    # and a new literal the application's own quote closes ("A' - 'B", "x' DIV 'y", "' <= '",
+    # "X' - 'Y' - 0 = '1"): string arithmetic and comparison in MySQL. (Not TypeScript's
+    # 'a' | 'b': its first quote opens.)
+    (
+        "sqli",
+        "breakout_implicit",
+        3,
+        # (a value that is only a quoted operator or word, '-', '*' or 'mod', is a search; a
+        # string opened as a call's argument is code: push('%'), .join('|'))
+        rf"^\s{{0,3}}(?:[^\s'\"`]{{0,38}}[^\s'\"`(\[,=:{{]'(?:\s{{0,3}}{_IMPLICIT_OP}\s{{0,3}}{_IMPLICIT_ITEM}){{1,4}}|"
+        rf"'(?:\s{{1,3}}{_IMPLICIT_OP}\s{{1,3}}{_IMPLICIT_ITEM}){{1,4}})\s{{0,3}}$",
     ),
     (
         "sqli",

@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
 import pytest
 from django.http import HttpResponse
@@ -1710,6 +1710,31 @@ def test_everyday_sentences_near_those_phrasings_pass(text):
 # 48 posts that quote SQL, written for session 11 (22 were blocked before it): none may be
 # blocked but the two below, which quote an injection's tautology or put the statement in a
 # shell command's quotes
+# the implicit breakout: a literal closed at the value's start, MySQL's operators between
+# literals (libinjection's implicit-quote forms); a quoted operator alone, TypeScript's union
+# and a call's quoted argument are not it
+IMPLICIT_BREAKOUTS = ["A' - 'B", "x' DIV 'y", "' <= '", "X' - 'Y' - 0 = '1", "name' LIKE 'a", "1' * '2"]
+NOT_IMPLICIT_BREAKOUTS = [
+    "'DIV'",
+    "'-'",
+    "'*'",
+    "'yes' | 'no'",
+    "push('%')",
+    "James' - 'the best' is his motto",
+]
+
+
+@pytest.mark.parametrize("text", IMPLICIT_BREAKOUTS)
+def test_an_implicit_quote_breakout_blocks(text):
+    assert inspect(as_json(text), "application/json").verdict == "block"
+    assert inspect(b"q=" + quote_plus(text).encode(), "application/x-www-form-urlencoded").verdict == "block"
+
+
+@pytest.mark.parametrize("text", NOT_IMPLICIT_BREAKOUTS)
+def test_a_quoted_operator_or_argument_is_not_a_breakout(text):
+    assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
+
+
 SQL_POSTS = [
     "SELECT dept FROM emp WHERE name = 'x' GROUP BY dept HAVING count(*) > 1",
     "Try WHERE region = 'EU' GROUP BY country, city HAVING SUM(x) > 5 and see",

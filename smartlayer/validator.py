@@ -2932,7 +2932,11 @@ _NOT_WORD = str.maketrans("", "", "".join(c for c in map(chr, range(128)) if c.i
 _LONE_QUOTE = re.compile(r"'(?![a-z])|'(?<![a-z]')")
 # one ASCII token: no spaces, so no sentence (Chinese or Japanese sentences have no spaces
 # either: only ASCII tokens are skipped)
+# (not words joined by "+", see _PLUS_WORDS: form encoding inside a JSON or text value,
+# 1+union+select+1,2,3, which _variants decodes; an e-mail's "john+news" is looked at too)
 _PLAIN = re.compile(r"[\w.@:+,-]+", re.ASCII)
+# words joined by "+" (the search starts at a "+": a fast scan for a literal)
+_PLUS_WORDS = re.compile(r"\+(?<=[a-zA-Z]{2}\+)(?=[a-zA-Z]{2})")
 # Scripts of the non-Latin prompt-injection phrases (Cyrillic, Arabic, Devanagari, Japanese,
 # Chinese, Korean): text in them is searched for prompt injection whatever its words.
 _FOREIGN_SCRIPT = re.compile(
@@ -2978,6 +2982,8 @@ def _interesting(text: str) -> bool:
         return True
     if "'" in text and _LONE_QUOTE.search(text) is not None:  # a quote that is not in a word
         return True
+    if "+" in text:  # form encoding inside a JSON or text value: 1+order+by+1 (see _variants)
+        text = text.replace("+", " ")
     if any(part in text for part in _GATE_PARTS):
         return True
     return not _TRIGGER_WORDS.isdisjoint(_words(text))
@@ -3034,6 +3040,8 @@ def _interesting_each(texts: list[str]) -> list[bool]:
         _mark(_SPACED_LETTERS, joined, starts, flags)  # (every match of it holds a space and the hint)
     if "'" in joined:
         _mark(_LONE_QUOTE, joined, starts, flags)
+    if "+" in joined:  # as _interesting reads the parts (the same length: starts hold)
+        joined = joined.replace("+", " ")
     if _GATE_PART is not None and any(part in joined for part in _GATE_PARTS):
         _mark(_GATE_PART, joined, starts, flags)
     return flags
@@ -3137,9 +3145,14 @@ def inspect(
         # for all the values at once (C loops): the values it would pass over at once, then
         # _interesting on the others
         looked = list(itertools.filterfalse(_PASSED_OVER.fullmatch, distinct))
+        joined = "".join(distinct)
+        plus = "+" in joined
+        if plus and _PLUS_WORDS.search(joined):
+            # ...but words joined by "+" (1+union+select+1,2,3), looked at after the others
+            looked += [v for v in filter(_PLUS_WORDS.search, distinct) if _PASSED_OVER.fullmatch(v)]
         for value, interesting in zip(looked, _interesting_each(list(map(str.lower, looked))), strict=True):
             _score_looked(value, interesting, hits)
-        if "+" not in "".join(distinct):
+        if not plus:
             # the values passed over have no spaces, "%" or "+": none is prose to the word model
             values = looked
     if not hits:
@@ -3375,7 +3388,7 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
     if from_bytes:  # the marker of overlong UTF-8 in the raw body
         hits.setdefault("encoding", {})["overlong_utf8"] = 3
         return
-    if len(value) < 2 or (len(value) <= 64 and _PLAIN.fullmatch(value)):
+    if len(value) < 2 or (len(value) <= 64 and _PLAIN.fullmatch(value) and not _PLUS_WORDS.search(value)):
         return  # ids, enums, names, e-mail addresses, dates: nothing to look at
     _score_looked(value, _interesting(value.lower()), hits)
 

@@ -1724,6 +1724,22 @@ NOT_IMPLICIT_BREAKOUTS = [
 ]
 
 
+# form encoding inside a JSON value (a scanner's payload with "+" for its spaces, or a form
+# encoded twice): decoded and read like the rest; an e-mail's "+", a phone number, a
+# timestamp's offset and C++ are still ids
+@pytest.mark.parametrize("text", ["1+union+select+1,2,3", "1+order+by+1", "x'+or+1=1--"])
+def test_plus_encoded_attacks_in_a_short_value_block(text):
+    assert inspect(as_json(text), "application/json").verdict == "block"
+    assert inspect(text, "text/plain").verdict == "block"
+
+
+@pytest.mark.parametrize(
+    "text", ["john+news@example.com", "+14155552671", "2025-03-02T10:00:00+01:00", "C++", "size+color"]
+)
+def test_plus_in_ids_is_not_form_encoding(text):
+    assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
+
+
 @pytest.mark.parametrize("text", IMPLICIT_BREAKOUTS)
 def test_an_implicit_quote_breakout_blocks(text):
     assert inspect(as_json(text), "application/json").verdict == "block"

@@ -688,6 +688,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
         r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
+    # a <meta> that redirects the page, sets a cookie or links a stylesheet: never in what a
+    # user writes (a pasted page's <meta http-equiv="Content-Type"> only asks, as before)
+    (
+        "xss",
+        "meta_http_equiv",
+        3,
+        r"<\s{0,3}meta\b[^>]{0,200}\bhttp-equiv\s{0,3}=\s{0,3}[\"']?\s{0,3}(?:refresh|set-cookie|link)\b",
+    ),
     # tags that load script: a <link> typed as JavaScript or an HTML import, a Flash movie in
     # <embed>/<object> (it may script the page), IE's <?import implementation=...> (an HTC
     # behaviour); rich text embeds videos and links stylesheets (and preloads), which pass as
@@ -2784,7 +2792,8 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             """javascript vbscript livescript data mocha alert prompt confirm eval expression behavior
             moz document window fromcharcode atob settimeout setinterval innerhtml function""".split()
         ),
-        (),
+        # a global object's property called by a computed name: top[/al/.source+/ert/.source](1)
+        ("top[", "self[", "parent[", "frames[", "globalthis["),
         False,
     ),
     "traversal": (
@@ -2917,6 +2926,24 @@ _FAMILY_GATES["prompt_injection"] = (
 _GATE_CHARS = frozenset().union(*(gate[0] for gate in _FAMILY_GATES.values()))
 _TRIGGER_WORDS = frozenset().union(*(gate[1] for gate in _FAMILY_GATES.values()))
 _GATE_PARTS = tuple(sorted({part for gate in _FAMILY_GATES.values() for part in gate[2]}))
+# ...grouped by their least common character (one test of it passes over the whole group)
+_PART_ORDER = "[]~?|(/.-0123456789qzjxkvbpygfwmucldrhsnioate "  # rarest first (English letters)
+_PART_GROUPS = tuple(
+    (anchor, tuple(p for p in _GATE_PARTS if min(p, key=lambda c: (_PART_ORDER + c).index(c)) == anchor))
+    for anchor in dict.fromkeys(min(p, key=lambda c: (_PART_ORDER + c).index(c)) for p in _GATE_PARTS)
+)
+
+
+def _has_part(text: str) -> bool:
+    """``any(part in text for part in _GATE_PARTS)``, a group at a time."""
+    for anchor, parts in _PART_GROUPS:
+        if anchor in text:
+            for part in parts:
+                if part in text:
+                    return True
+    return False
+
+
 # one character class (sre scans for it in C): any non-ASCII character, a control character,
 # an escape (% & \\) or one of the gates' characters
 _TRIGGER_CHARS = re.compile(
@@ -2984,7 +3011,7 @@ def _interesting(text: str) -> bool:
         return True
     if "+" in text:  # form encoding inside a JSON or text value: 1+order+by+1 (see _variants)
         text = text.replace("+", " ")
-    if any(part in text for part in _GATE_PARTS):
+    if _has_part(text):
         return True
     return not _TRIGGER_WORDS.isdisjoint(_words(text))
 
@@ -3042,7 +3069,7 @@ def _interesting_each(texts: list[str]) -> list[bool]:
         _mark(_LONE_QUOTE, joined, starts, flags)
     if "+" in joined:  # as _interesting reads the parts (the same length: starts hold)
         joined = joined.replace("+", " ")
-    if _GATE_PART is not None and any(part in joined for part in _GATE_PARTS):
+    if _GATE_PART is not None and _has_part(joined):
         _mark(_GATE_PART, joined, starts, flags)
     return flags
 
@@ -3544,6 +3571,11 @@ def _score_variants(value: str, hits: dict[str, dict[str, int]], only: str = "")
                 text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints,
                 skip="prompt_injection", only=only,
             )  # fmt: skip
+        elif kind == _TAGS:
+            # tags a filter strips once taken out: what that can build is markup or script,
+            # and the text of rich text without its tags is no new prose to read
+            if not only or only == "xss":
+                _score_text(text, hits, checked=False, only="xss")
         elif kind == _NOISE:
             # a command that only shows once quotes or empty substitutions inside words are
             # dropped ('c'url host, ping`` 10.0.0.1) is hidden on purpose: the noise counts too
@@ -3967,7 +3999,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
 
 
 # what a variant of a value is (see _variants)
-_BASE, _COMMENTS, _LINES, _OTHER, _NOISE = range(5)
+_BASE, _COMMENTS, _LINES, _OTHER, _NOISE, _TAGS = range(6)
 
 
 def _normalized(value: str) -> Iterator[str]:
@@ -4074,7 +4106,12 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
                 yield unquoted.replace("+", " "), _NOISE, None
     if _spaced(decoded):
         yield _blanks(_SPACED_JOIN.sub(r"\1", decoded)), _OTHER, None
-    if "\\x" in text or "\\u" in text:  # JavaScript escapes in a script or string: al\u0065rt(1)
+    if "<" in text and _GLUED_TAG.search(text):
+        # a tag inside a word or against a bracket: o<x>nmouseover=alert<x>(1),
+        # <</div>script</div>>: what a filter that strips tags once leaves behind
+        yield _ANY_TAG.sub("", text), _TAGS, None
+    if "\\x" in text or "\\u" in text or _JS_OCTAL_HINT.search(text):
+        # JavaScript escapes in a script or string: al\u0065rt(1), top['al\145rt'](1)
         unescaped = _JS_ESCAPE.sub(_js_char, text)
         if unescaped != text:
             yield _blanks(unescaped.lower()), _OTHER, None
@@ -4096,6 +4133,9 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
 
 
 _DATA_BASE64 = re.compile(";base64,", re.IGNORECASE)
+# a short tag glued inside a word, or against a "<" or ">" (see _variants), and any short tag
+_GLUED_TAG = re.compile(r"[a-z]</?[a-z]{1,8}>(?=[a-z(])|<</?[a-z]{1,8}>|</?[a-z]{1,8}>>")
+_ANY_TAG = re.compile(r"</?[a-z]{1,8}>")
 # Latin-1 characters with their 8th bit dropped, as a browser reading a page as US-ASCII did
 # (¼ is <, ¾ is >, ¢ is ")
 _STRIP_HIGH = {code: code & 0x7F for code in range(0x80, 0x100)}
@@ -4111,11 +4151,13 @@ def _high_bit_dropped(text: str) -> str:
 
 # \xNN, \uNNNN and \u{N...}; control characters stay escaped (a NUL written as text in a
 # programming post is not a NUL byte: see null_byte_escape)
-_JS_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|u\{([0-9a-f]{1,6})\})")
+_JS_ESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|u\{([0-9a-f]{1,6})\}|([0-3][0-7]{2}))")
+# a legacy octal escape of a printable character (\145 is "e")
+_JS_OCTAL_HINT = re.compile(r"\\(?:0[4-7][0-7]|1[0-7][0-7])")
 
 
 def _js_char(m: re.Match[str]) -> str:
-    code = int(m.group(1) or m.group(2) or m.group(3), 16)
+    code = int(m.group(4), 8) if m.group(4) else int(m.group(1) or m.group(2) or m.group(3), 16)
     return chr(code) if 0x20 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else m.group(0)
 
 

@@ -1710,6 +1710,48 @@ def test_everyday_sentences_near_those_phrasings_pass(text):
 # 48 posts that quote SQL, written for session 11 (22 were blocked before it): none may be
 # blocked but the two below, which quote an injection's tautology or put the statement in a
 # shell command's quotes
+# XSS that only shows once a filter stripped tags, a global called by a computed name, a
+# JavaScript octal escape, a <meta> that redirects; and their look-alikes in rich text and code
+XSS_SESSION_13 = [
+    '"o<x>nmouseover=alert<x>(1)//',
+    "<</div>script</div>>alert()<</div>/script</div>>",
+    "top[/al/.source+/ert/.source](1)",
+    "top[8680439..toString(30)](1)",
+    "top['al\\145rt'](1)",
+    '<meta http-equiv="refresh" content="0; url=http://evil.example/">',
+    '<META HTTP-EQUIV="Link" Content="<http://evil.example/x.css>; REL=stylesheet">',
+]
+NOT_XSS_SESSION_13 = [
+    "<p>He<b>llo</b> world, <i>un</i>believable</p>",
+    "window[callbackName](data)",
+    "self[name](x)",
+    "Use \\101\\102 for octal A and B",
+]
+
+
+@pytest.mark.parametrize("text", XSS_SESSION_13)
+def test_xss_behind_stripped_tags_computed_names_and_meta_blocks(text):
+    assert inspect(as_json(text), "application/json").verdict == "block"
+
+
+@pytest.mark.parametrize("text", NOT_XSS_SESSION_13)
+def test_tags_inside_words_and_computed_calls_in_code_pass(text):
+    assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
+
+
+def test_a_pasted_pages_content_type_meta_only_asks():
+    text = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    assert inspect(as_json(text), "application/json").verdict == "ask_ai"
+
+
+def test_gate_parts_grouped_answer_as_the_plain_test():
+    from smartlayer import validator
+
+    texts = ["1 order by 2", "top[x](1)", "a/etc/b", "hello world", "your real task", "x || y", "~/a"]
+    for text in texts:
+        assert validator._has_part(text) == any(part in text for part in validator._GATE_PARTS)
+
+
 # the implicit breakout: a literal closed at the value's start, MySQL's operators between
 # literals (libinjection's implicit-quote forms); a quoted operator alone, TypeScript's union
 # and a call's quoted argument are not it

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 
@@ -228,38 +227,29 @@ def test_each_cluster_node_gets_its_own_breaker_and_an_unknown_slot_the_process_
 
 class _Ends:
     """The reading end of a socket pair, as _read_direct sees a redis-py connection, and the
-    writing end as Redis."""
+    writing end as Redis. ``piece``: the most one recv returns, as TCP may cut a reply."""
 
-    def __init__(self, timeout: float = 2.0) -> None:
+    def __init__(self, timeout: float = 2.0, piece: int = 65536) -> None:
         import socket
 
         import redis._parsers
 
-        self._sock, self.server = socket.socketpair()
-        self._sock.settimeout(timeout)
+        self.reader, self.server = socket.socketpair()
+        self.reader.settimeout(timeout)
+        self._sock = self  # what _read_direct reads from: recv below
+        self.piece = piece
         self._parser = redis._parsers._RESP2Parser(65536)
         self.dropped = False
+
+    def recv(self, size: int) -> bytes:
+        return self.reader.recv(min(size, self.piece))
 
     def disconnect(self) -> None:
         self.dropped = True
 
     def close(self) -> None:
-        self._sock.close()
+        self.reader.close()
         self.server.close()
-
-
-def _in_pieces(ends: _Ends, data: bytes, size: int) -> Any:
-    import threading
-    import time
-
-    def write() -> None:
-        for i in range(0, len(data), size):
-            ends.server.sendall(data[i : i + size])
-            time.sleep(0.001)  # each piece its own recv
-
-    writer = threading.Thread(target=write, daemon=True)
-    writer.start()
-    return writer
 
 
 REPLIES = (
@@ -278,11 +268,10 @@ def test_the_direct_reader_parses_every_reply_in_any_number_of_reads(piece):
     """Redis may send a reply in several TCP segments: each cut must read the same."""
     from redis.exceptions import NoScriptError, ResponseError
 
-    ends = _Ends()
+    ends = _Ends(piece=piece)
     try:
-        writer = _in_pieces(ends, REPLIES, piece)
+        ends.server.sendall(REPLIES)
         got = store._read_direct(ends, 7)
-        writer.join()
     finally:
         ends.close()
     assert got[:4] == [[b"-2\x1f\x1f0", b"", None], 42, b"OK", [[-7], None]]

@@ -802,9 +802,12 @@ def _read_direct(conn: Any, count: int) -> list[Any]:
                 results.append(value)
         except _Incomplete:
             continue
-        except Exception:  # a protocol error or a connection-level error reply
+        except RedisError:  # a connection-level error reply, or a protocol error
             conn.disconnect()
             raise
+        except Exception as exc:  # garbage (a length that is no number): the breaker's error
+            conn.disconnect()
+            raise redis.exceptions.InvalidResponse(f"Protocol Error: {exc}") from exc
         if pos != len(data):
             conn.disconnect()
             raise redis.exceptions.InvalidResponse("more data than the replies expected")

@@ -286,6 +286,7 @@ def test_the_direct_reader_parses_every_reply_in_any_number_of_reads(piece):
         (b"*2\r\n$1\r\na\r\n", "TimeoutError"),  # half a reply, then nothing
         (b"-LOADING Redis is loading the dataset in memory\r\n", "BusyLoadingError"),
         (b"?what\r\n", "InvalidResponse"),
+        (b"$x1\r\n", "InvalidResponse"),  # a length that is no number
         (b":1\r\n:2\r\n", "InvalidResponse"),  # a reply nobody asked for
     ],
 )

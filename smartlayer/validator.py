@@ -2846,7 +2846,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             whiteboard photo image screenshot caption metadata qr barcode command precedes instructs authorizes
             authorises directs compels obliges transcript initialization initialisation""".split()
         ),
-        # (given_before's and task_hijack_plain's phrases are made of common words)
+        # (given_before's, task_hijack_plain's and leak_verbatim's phrases are made of common words)
         (
             "before my ",
             "of this conversation",
@@ -2859,6 +2859,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             "assistant must",
             "assistant should",
             "assistant will",
+            "word for word",
         ),
         True,
     ),

@@ -1350,6 +1350,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\byou\s{1,3}(?:have|has|are\s{1,3}under)\s{1,3}no\s{1,3}(?:content\s{1,3}polic\w{1,3}|rules|restrictions|limits|limitations|guidelines|"
         r"filters|ethic\w{0,4}|moral\w{0,4}|obligation)|\b(?:none\s{1,3}of\s{1,3})?your\s{1,3}(?:real-world\s{1,3})?(?:policies|rules|guidelines)\s{1,3}(?:apply|matter)|"
         # "you have been freed from the typical confines of AI"
+        r"\byou\s{1,3}are(?:\s{1,3}now)?\s{1,3}free\s{1,3}from\s{1,3}(?:all\s{1,3}|any\s{1,3}|your\s{1,3})?(?:constraints|restrictions|rules|filters|guidelines|"
+        r"limitations|ethic\w{0,4}|programming)\b|"
         r"\byou\s{1,3}(?:have\s{1,3}been|are(?:\s{1,3}now)?)\s{1,3}(?:freed|liberated|released|unshackled|unchained)\s{1,3}from\s{1,3}(?:the\s{1,3}|your\s{1,3}|all\s{1,3})?"
         r"(?:\w{1,12}\s{1,3})?(?:confines|rules|restrictions|limitations|guidelines|shackles|chains|constraints|filters|programming)\b|"
         # "you are an evil AI with no rules", "you are no longer bound by OpenAI's policies"
@@ -1381,7 +1383,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:text|words|message|content|everything|instructions)\s{1,3}(?:that\s{1,3})?(?:came|comes|is|was|appears|appeared|were)\s{1,3}"
         r"(?:before|above|prior\s{1,3}to)\s{1,3}my\s{1,3}(?:first\s{1,3})?(?:message|question|prompt|input)\b|"
         r"\b(?:what\s{1,3}(?:was|is)\s{1,3}(?:written|said|stated)|print|repeat|show|output|copy|recite)\s{1,3}(?:\w{1,12}\s{1,3}){0,3}"
-        r"(?:at|from)\s{1,3}the\s{1,3}(?:very\s{1,3})?(?:top|start|beginning)\s{1,3}of\s{1,3}(?:this|the|our)\s{1,3}(?:conversation|chat|context)\b|"
+        r"(?:at|from)\s{1,3}the\s{1,3}(?:very\s{1,3})?(?:top|start|beginning)\s{1,3}of\s{1,3}(?:this|the|our)\s{1,3}(?:conversation|chat|context|prompt)\b|"
         r"\b(?:dump|print|show|output|repeat|reveal|display|paste)\s{1,3}(?:me\s{1,3})?(?:your|the)\s{1,3}(?:(?:entire|full|whole|current)\s{1,3})?"
         r"context\s{1,3}window\b|\binitiali[sz]ation\s{1,3}(?:text|prompt|message|instructions)\b.{0,40}\byou\s{1,3}(?:received|were\s{1,3}given|got)\b",
     ),
@@ -1532,11 +1534,26 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "foreign_override_soft",
         2,
-        r"ignore\s{1,3}todas\s{1,3}as|instru[çc][õo]es\s{1,3}anteriores|dimentica\s{1,3}tutto|ignora\s{1,3}(?:tutte|todas)|istruzioni\s{1,3}precedenti|"
-        r"instrucciones\s{1,3}anteriores|negeer\s{1,3}(?:alle|de\s{1,3}vorige)|zignoruj|игнорируй|забудь\s{1,3}(?:все|всё)|"
+        # ("the previous instructions" alone is everyday Italian, Spanish, Portuguese: "siga las
+        # instrucciones anteriores para instalar"; with a verb to drop them: see
+        # foreign_ignore_instructions)
+        r"ignore\s{1,3}todas\s{1,3}as|dimentica\s{1,3}tutto|ignora\s{1,3}(?:tutte|todas)|"
+        r"negeer\s{1,3}(?:alle|de\s{1,3}vorige)|zignoruj|игнорируй|забудь\s{1,3}(?:все|всё)|"
         r"предыдущие\s{1,3}инструкции|忽略(?:之前|以上|所有|上面)|以前の指示|이전\s{0,3}지시|"
         r"تجاهل\s{1,3}(?:جميع|كل)|التعليمات\s{1,3}السابقة|पिछले\s{1,3}(?:सभी\s{1,3})?निर्देश|"
         r"weigere\s{1,3}dich\s{1,3}nicht|oublie[sz]?\s{1,3}tout",
+    ),
+    # "forget/ignore all (the previous) instructions" in French, Spanish, Italian, Portuguese and
+    # German: what ignore_instructions blocks in English (foreign_override_soft's words alone
+    # only ask: "siga las instrucciones anteriores" is an everyday "follow the steps above")
+    (
+        "prompt_injection",
+        "foreign_ignore_instructions",
+        3,
+        r"\b(?:oubliez|oublie|ignorez|ignore|olvida|olvide|olviden|ignora|ignoren|dimentica|dimenticate|ignorate|esque[çc]a|esquece|ignorem|"
+        r"vergiss|vergessen\s{1,3}sie|ignoriere|ignorieren\s{1,3}sie)\s{1,3}(?:toutes\s{1,3}les|todas\s{1,3}las|todas\s{1,3}as|tutte\s{1,3}le|"
+        r"les|las|as|le|alle(?:\s{1,3}(?:vorherigen|bisherigen|vorigen))?|deine|ihre)\s{1,3}(?:(?:vorherigen|bisherigen)\s{1,3})?"
+        r"(?:instructions|instrucciones|istruzioni|instru[çc][õo]es|anweisungen)\b",
     ),
     (
         "prompt_injection",
@@ -1588,7 +1605,10 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\b(?:say|print|output|write|reply\s{1,3}with|respond\s{1,3}with)\s{1,3}[\"'\u201c]?\s{0,2}i\s{1,3}(?:have|'ve)\s{1,3}been\s{1,3}"
         r"(?:pwned|hacked|jailbroken|owned|compromised)\b|"
         r"\bthe\s{1,3}(?:ai\s{1,3})?(?:assistant|chatbot|llm)\s{1,3}(?:must|should|shall|will)\s{1,3}now\b|"
-        r"\bthis\s{1,3}is\s{1,3}your\s{1,3}(?:developer|creator|programmer|administrator|admin|owner|operator)\s{1,3}(?:speaking|talking|here)\b",
+        r"\bthis\s{1,3}is\s{1,3}your\s{1,3}(?:developer|creator|programmer|administrator|admin|owner|operator)\s{1,3}(?:speaking|talking|here)\b|"
+        r"\b(?:gave|give|given)\s{1,3}you\s{1,3}your\s{1,3}(?:instructions|system\s{1,3}prompt|directives)\b|"
+        r"\b(?:change|update|modify|replace|rewrite|overwrite|reset)\s{1,3}your\s{1,3}(?:(?:system|initial|original|core|current)\s{1,3})?"
+        r"(?:instructions|system\s{1,3}prompt|programming|directives)\s{1,3}to\b",
     ),
     (
         "prompt_injection",

@@ -323,3 +323,36 @@ def test_the_direct_reader_takes_a_real_redis_reply_of_any_size(settings):
         store._read_direct = real
         store.reset()
     assert seen == [1, 1, 1, 1]  # the direct reader read every one
+
+
+@requires_real_redis
+def test_the_async_direct_reader_takes_a_real_redis_reply_of_any_size(settings):
+    """The async pre-view path reads a real server's replies itself too."""
+    settings.SMART_MIDDLEWARE = {"REDIS_URL": REAL_REDIS_URL, "KEY_PREFIX": "adirect", "REDIS_TIMEOUT": 2}
+    store.reset()
+    echo = lua.LuaScript("echo_n", "return {string.rep('x', tonumber(ARGV[1])), tonumber(ARGV[1])}")
+    boom = lua.LuaScript("boom", "return redis.error_reply('ERR no luck')")
+    seen = []
+    real = store._aread_direct
+
+    async def counted(conn, count):
+        seen.append(count)
+        return await real(conn, count)
+
+    async def go():
+        s = store.get_async_store()
+        out = [await s.run(echo, [], [n]) for n in (0, 10, 70_000, 1_000_000)]
+        with pytest.raises(StoreUnavailable, match="no luck"):
+            await s.run(boom, [], [])
+        out.append(await s.run(echo, [], [3]))  # the connection is still in step
+        await s.client.aclose()
+        return out
+
+    try:
+        store._aread_direct = counted
+        got = asyncio.run(go())
+    finally:
+        store._aread_direct = real
+        store.reset()
+    assert got == [[b"x" * n, n] for n in (0, 10, 70_000, 1_000_000, 3)]
+    assert seen == [1] * 6  # the direct reader read every one, the error reply too

@@ -779,30 +779,35 @@ def _read_direct(conn: Any, count: int) -> list[Any]:
     redis-py's exceptions: a ResponseError in its place, a connection-level one raised (and the
     connection dropped), as redis-py does; a timeout, a reset or the end of the stream drop
     the connection and raise redis-py's TimeoutError or ConnectionError."""
-    sock, data = conn._sock, b""
-    while True:
-        try:
-            chunk = sock.recv(65536)
-        except TimeoutError:
-            conn.disconnect()
-            raise redis.exceptions.TimeoutError("Timeout reading from socket") from None
-        except OSError as exc:
-            conn.disconnect()
-            raise redis.exceptions.ConnectionError(f"Error while reading from socket: {exc.args}") from exc
-        except BaseException:
-            conn.disconnect()
-            raise
-        if not chunk:
-            conn.disconnect()
-            raise redis.exceptions.ConnectionError("Connection closed by server.")
-        data += chunk
-        try:
-            return _replies(data, count, conn)
-        except _Incomplete:
-            continue
-        except RedisError:  # a connection-level error reply, or a protocol error
-            conn.disconnect()
-            raise
+    sock, data, results = conn._sock, b"", None
+    try:
+        while results is None:
+            data, results = _fed(data, sock.recv(65536), count, conn)
+        return results
+    except TimeoutError:
+        conn.disconnect()
+        raise redis.exceptions.TimeoutError("Timeout reading from socket") from None
+    except RedisError:  # a connection-level error reply, a protocol error, the end of the stream
+        conn.disconnect()
+        raise
+    except OSError as exc:
+        conn.disconnect()
+        raise redis.exceptions.ConnectionError(f"Error while reading from socket: {exc.args}") from exc
+    except BaseException:
+        conn.disconnect()
+        raise
+
+
+def _fed(data: bytes, chunk: bytes, count: int, conn: Any) -> tuple[bytes, list[Any] | None]:
+    """``data`` with ``chunk`` read after it, and the ``count`` replies it holds (None: not
+    all of them yet). An empty chunk is the end of the stream."""
+    if not chunk:
+        raise redis.exceptions.ConnectionError("Connection closed by server.")
+    data += chunk
+    try:
+        return data, _replies(data, count, conn)
+    except _Incomplete:
+        return data, None
 
 
 def _replies(data: bytes, count: int, conn: Any) -> list[Any]:
@@ -880,18 +885,12 @@ async def _aread_direct(conn: Any, count: int) -> list[Any]:
     """_read_direct for redis.asyncio: redis-py's reader awaits a readline or a read of the
     stream per field (~47 us for the pre-view reply already there), this ~12; the same
     errors, within the connection's socket_timeout as redis-py reads."""
-    reader, data = conn._reader, b""
+    reader, data, results = conn._reader, b"", None
     try:
         async with _async_timeout(conn.socket_timeout):
-            while True:
-                chunk = await reader.read(65536)
-                if not chunk:
-                    raise redis.exceptions.ConnectionError("Connection closed by server.")
-                data += chunk
-                try:
-                    return _replies(data, count, conn)
-                except _Incomplete:
-                    continue
+            while results is None:
+                data, results = _fed(data, await reader.read(65536), count, conn)
+        return results
     except asyncio.TimeoutError:
         await conn.disconnect(nowait=True)
         raise redis.exceptions.TimeoutError("Timeout reading from socket") from None

@@ -89,7 +89,7 @@ _SQL_BREAK_TAIL = (
     r"group\s{1,3}by\s{1,3}[^\n]{1,80}?\bhaving\b|having\s{1,3}\d|procedure\s{1,3}analyse|"
     r"limit\s{1,3}\d{1,10}(?:\s{0,3},\s{0,3}\d{1,10}|\s{1,3}offset\s{1,3}\d{1,10})?\s{0,3}(?:--|#|/\*|;)|"
     r"into\s{1,5}(?:out|dump)file|waitfor\s{1,5}delay|as\s{1,3}\w{1,12}\s{1,3}where\s{1,3}\d|"
-    r"where\s{1,3}\d{1,10}\s{0,3}=|;\s{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
+    r"where\s{1,3}\d{1,10}\s{0,3}=|;[ \t]{0,5}(?:drop|select|insert|update|delete|exec|declare|shutdown)\b|"
     rf"(?:,|\|\|)\s{{0,3}}\(\s{{0,3}}select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\))"
 )
 _SQL_AFTER_BREAK = rf"(?:(?:or|and|xor|&&|\|\|)\s{{1,3}}{_SQL_OPERAND}|{_SQL_BREAK_TAIL})"
@@ -106,8 +106,10 @@ _SELECT_LIST = (
 # "+" ("admin'--", "1')#", "' -- -", "'--+"), or "/*"; not "#" or "--" glued to more text, as
 # in a random password ("Pt66Cx)#O!nK_Y")
 _COMMENT_OPEN = r"(?:--(?=[\s+\-]|$)|#(?=[\s#+]|$)|/\*)"
-# a statement after a breakout's ";" ("1); drop", "'; select"), a comment, or the end
-_SEMICOLON_NEXT = r";\s{0,3}(?:[a-z(@]|--|#|/\*|$)"
+# a statement after a breakout's ";" on its line ("1); drop", "'; select") or a comment
+_SEMICOLON_NEXT = r";[ \t]{0,3}(?:[a-z(@]|--|#|/\*)"
+# ...or, after a quote, the end ("admin';"; a parenthesis and ";" end a call in code)
+_SEMICOLON_END = r";\s{0,3}\Z"
 # right after a quote that opens a string: one after a blank, a bracket, "," "=" or ":" or
 # opening the text (a quoted command-line option in code, "--foo", or a marker named: '#')
 _AFTER_OPENING_QUOTE = r"(?<![^\s(\[{,:=]['\"\u2019])"
@@ -214,7 +216,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         # (a line of code closing a block, "});" or "]);", is not a value: no brace or bracket)
         rf"^(?:[^\s'\"`{{}}\[\]]{{0,40}}{_QUOTE}(?!{_AFTER_OPENING_QUOTE}(?:--|#)[^'\"\u2019\n]{{0,30}}{_QUOTE})\s{{0,3}}\){{0,4}}\s{{0,3}}"
-        rf"(?:{_SQL_AFTER_BREAK}|{_COMMENT_OPEN}|{_SEMICOLON_NEXT})|"
+        rf"(?:{_SQL_AFTER_BREAK}|{_COMMENT_OPEN}|{_SEMICOLON_NEXT}|{_SEMICOLON_END})|"
         rf"[^\s'\"`(){{}}\[\]]{{0,40}}\){{1,4}}\s{{0,3}}(?:{_SQL_AFTER_BREAK}|{_SEMICOLON_NEXT})|"
         # ...a comment after a parenthesis closed behind a number, a word or nothing ("1)#",
         # "admin) --"; a password's "u02Ev6)#" is not a value an application quotes)
@@ -285,7 +287,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "stacked",
         2,
-        r";\s{0,5}(?:drop\s{1,5}(?:table|database|user)|delete\s{1,5}from|insert\s{1,5}into|update\s{1,5}\w{1,30}\s{1,5}set|"
+        r";[ \t]{0,5}(?:drop\s{1,5}(?:table|database|user)|delete\s{1,5}from|insert\s{1,5}into|update\s{1,5}\w{1,30}\s{1,5}set|"
         rf"exec(?:ute)?\s{{1,5}}[\w@(]|declare\s{{1,5}}@|shutdown\b|select\s{{1,5}}{_SELECT_LIST}|create\s{{1,5}}(?:table|user|database)|"
         r"alter\s{1,5}(?:table|user)\s{1,5}\w{1,30}\s{1,5}(?:drop|add\s{1,5}(?:user|admin))|truncate\s{1,5}table|grant\s{1,5}all)",
     ),
@@ -293,7 +295,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "stacked_breakout",
         3,
-        rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}};\s{{0,5}}(?:drop|delete|insert|update|shutdown|exec|declare|create|alter|select)\b",
+        rf"{_QUOTE}\s{{0,3}}\){{0,3}}\s{{0,3}};[ \t]{{0,5}}(?:drop|delete|insert|update|shutdown|exec|declare|create|alter|select)\b",
     ),
     (
         "sqli",
@@ -500,12 +502,16 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"(?:{_SQL_FUNC}|[a-z_]{{2,30}}(?=\(\s{{0,3}}\)))\s{{0,3}}\((?!s\))[^\n]{{0,200}}?"
         r"(?:[=<>]|\b(?:r?like|regexp|between|is|in|select)\b)",
     ),
-    # a logic operator opening the value, then an SQL function call (AND ISNULL(1/0))
+    # a logic operator opening the value (or after the number the application expected), then
+    # an SQL function call (AND ISNULL(1/0), 1 AND SLEEP(5))
     (
         "sqli",
         "leading_logic_func",
         3,
-        rf"^\s{{0,3}}(?:and|or|xor|&&|\|\|)\s{{1,3}}(?:not\s{{1,3}})?{_SQL_FUNC}\s{{0,3}}\(",
+        rf"^\s{{0,3}}(?:and|or|xor|&&|\|\|)\s{{1,3}}(?:not\s{{1,3}})?{_SQL_FUNC}\s{{0,3}}\(|"
+        # (after a number, a time or inference probe: "3 and count(x) are the arguments" is prose)
+        r"^\s{0,3}-?\d{1,20}\s{1,3}(?:and|or|xor|&&|\|\|)\s{1,3}(?:not\s{1,3})?(?:sleep|benchmark|pg_sleep|ascii|substr(?:ing)?|"
+        r"mid|char|chr|elt|make_set|if|iif|extractvalue|updatexml|isnull)\s{0,3}\(",
     ),
     # a closed literal or parenthesis, an operator and an SQL function call: )-sleep(9, '|md5(
     (
@@ -587,12 +593,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"^\s{0,3}[\d)'\"]{0,12}\s{0,3}(?:or|and)\s{0,3}/\*[^\n]{0,80}?\*/\s{0,3}(?:\d|true\b|false\b|not\b|\(|'|select\b)",
     ),
-    # a value opened by nothing, a number or a quote, then ; and an SQL statement
+    # a value opened by nothing, a number, a quote or a word closed by a quote or a parenthesis,
+    # then ; and an SQL statement (on the next line too: x');%0aDROP TABLE t)
     (
         "sqli",
         "leading_stacked",
         3,
-        r"^\s{0,3}(?:\d{1,12}|'[^'\n]{0,30}'?|\")?\s{0,3};\s{0,5}(?:insert\s{1,5}into|delete\s{1,5}from|"
+        r"^\s{0,3}(?:\d{1,12}|'[^'\n]{0,30}'?|\"|[^\s'\"`(){}\[\]]{1,40}(?:['\"]\s{0,3}\){0,3}|\){1,3}))?\s{0,3};\s{0,5}(?:insert\s{1,5}into|delete\s{1,5}from|"
         r"drop\s{1,5}(?:table|database)|update\s{1,5}\w{1,30}\s{1,5}set|truncate\b|create\s{1,5}(?:table|user)|"
         r"alter\s{1,5}table)",
     ),
@@ -3577,6 +3584,24 @@ def _score_variants(value: str, hits: dict[str, dict[str, int]], only: str = "")
         if kind == _BASE:
             base = text
             _score_text(text, hits, checked=False, only=only)
+        elif kind in (_LINES, _MARKUP):
+            # newlines (or tabs) a browser drops, tags a filter strips once: what that can
+            # build is markup or script. Code and prose are read as written: joined, a line
+            # of code meets the next ("...);" + "insert into"), a sentence's end the next
+            # line's start; rich text without its tags is no new prose to read
+            if only and only != "xss":
+                continue
+            if kind == _LINES and len(joints) <= _MAX_SPANS:  # type: ignore[arg-type]
+                _score_text(
+                    text,
+                    hits,
+                    checked=False,
+                    known=_known_joined(base, text, joints),
+                    joints=joints,
+                    only="xss",
+                )
+            else:
+                _score_text(text, hits, checked=False, only="xss")
         elif joints is not None and len(joints) > _MAX_SPANS:  # too many: the whole text
             _score_text(text, hits, checked=False, only=only)
         elif kind == _COMMENTS:  # comments as spaces: no new word, no new character
@@ -3584,19 +3609,6 @@ def _score_variants(value: str, hits: dict[str, dict[str, int]], only: str = "")
             _score_text(
                 text, hits, checked=False, known=(words, chars | {" "}, tokens_of), joints=joints, only=only
             )
-        elif kind == _LINES:
-            # (lines joined with nothing between them hide nothing from the prompt-injection
-            # rules, which read words across line breaks already; joined, a sentence's end
-            # meets the next line's start: "...your instructions/rules.-documents... ignore")
-            _score_text(
-                text, hits, checked=False, known=_known_joined(base, text, joints), joints=joints,
-                skip="prompt_injection", only=only,
-            )  # fmt: skip
-        elif kind == _TAGS:
-            # tags a filter strips once taken out: what that can build is markup or script,
-            # and the text of rich text without its tags is no new prose to read
-            if not only or only == "xss":
-                _score_text(text, hits, checked=False, only="xss")
         elif kind == _NOISE:
             # a command that only shows once quotes or empty substitutions inside words are
             # dropped ('c'url host, ping`` 10.0.0.1) is hidden on purpose: the noise counts too
@@ -4020,7 +4032,7 @@ def _encoding(value: str, hits: dict[str, dict[str, int]]) -> None:
 
 
 # what a variant of a value is (see _variants)
-_BASE, _COMMENTS, _LINES, _OTHER, _NOISE, _TAGS = range(6)
+_BASE, _COMMENTS, _LINES, _OTHER, _NOISE, _MARKUP = range(6)
 
 
 def _normalized(value: str) -> Iterator[str]:
@@ -4053,8 +4065,10 @@ _SHELL_NOISE = re.compile(r"\\(?=[a-z])|\$\(\)|(?<!`)``(?!`)|\$@|\$\{\w{0,10}\}|
 
 def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | None]]:
     """_normalized's texts, each with what it is: the first (_BASE); the first with its SQL
-    comments as spaces (_COMMENTS) or without its newlines (_LINES), with the spans where it
-    differs from the first (the joints, as positions in the variant); or another (_OTHER)."""
+    comments as spaces (_COMMENTS) or without its newlines (_LINES, read for markup and script
+    only), with the spans where it differs from the first (the joints, as positions in the
+    variant); one read for markup and script only (_MARKUP: tabs and newlines or tags
+    dropped); or another (_OTHER)."""
     text = value
     for _ in range(URL_DECODE_ROUNDS):
         if not _HAS_PERCENT.search(text):
@@ -4103,7 +4117,7 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
                 at = text.find("\n", end)
             yield text.replace("\n", ""), _LINES, joints
         else:  # (or newlines too many to search near each)
-            yield _INVISIBLE.sub("", decoded), _OTHER, None
+            yield _INVISIBLE.sub("", decoded), _MARKUP, None
     if "+" in text and ("%" in value or " " not in text):
         # form encoding inside a JSON or text value (x'+or+1=1--, 1+order+by+1)
         yield text.replace("+", " "), _OTHER, None
@@ -4130,7 +4144,7 @@ def _variants(value: str) -> Iterator[tuple[str, int, list[tuple[int, int]] | No
     if "<" in text and _GLUED_TAG.search(text):
         # a tag inside a word or against a bracket: o<x>nmouseover=alert<x>(1),
         # <</div>script</div>>: what a filter that strips tags once leaves behind
-        yield _ANY_TAG.sub("", text), _TAGS, None
+        yield _ANY_TAG.sub("", text), _MARKUP, None
     if "\\x" in text or "\\u" in text or _JS_OCTAL_HINT.search(text):
         # JavaScript escapes in a script or string: al\u0065rt(1), top['al\145rt'](1)
         unescaped = _JS_ESCAPE.sub(_js_char, text)

@@ -910,8 +910,11 @@ def test_variants_scored_near_their_joints_find_what_a_full_search_finds():
             continue
         if validator._interesting(value.lower()):
             validator._encoding(value, full)
-            for text in validator._normalized(value):
-                validator._score_text(text, full, checked=False)
+            for text, kind, _joints in validator._variants(value):
+                # (newlines dropped and tags stripped: what a browser or a tag filter builds,
+                # read for markup and script only)
+                only = "xss" if kind in (validator._LINES, validator._MARKUP) else ""
+                validator._score_text(text, full, checked=False, only=only)
         else:
             validator._score_value(value, False, full)
         assert fast == full, value[:200]
@@ -1502,6 +1505,55 @@ CODE_SNIPPETS = [
     'for i; do\n  if [ "$i" = "--help" ] || [ "$i" = "-h" ]; then\n    usage\n  fi\ndone',
     'if test "$merge_keep_backup" = "true"\nthen\n  echo kept\nfi',
 ]
+
+
+# session 14: a call's or a definition's closing ");" on its own line, then the next
+# statement on a later line, is how code and SQL scripts are laid out (each of these was
+# blocked as a breakout at a line's start: "...\n);\nINSERT INTO"); so is a migration's
+# "DEFAULT '';" before the next statement
+MULTI_LINE_CODE = [
+    "const x = fetch(url, {\n  method: 'POST',\n  body: data\n});\nconsole.log(\n  x\n);\nreturn x;",
+    "CREATE TABLE users (\n  id serial PRIMARY KEY,\n  name text NOT NULL\n);\nINSERT INTO users (name) VALUES ($1);",
+    "my query:\nSELECT * FROM t WHERE id IN (\n  SELECT id FROM u\n);",
+    "ALTER TABLE orders ADD COLUMN note text DEFAULT '';\nUPDATE orders SET note = 'n/a' WHERE note IS NULL;",
+    "CREATE OPERATOR <=> (\n\tLEFTARG = cube, RIGHTARG = cube,\n\tCOMMUTATOR = '<=>'\n);\n\nCREATE OPERATOR ~> (\n\tLEFTARG = cube\n);",
+    "extern void XSyncMaxValue(\n    XSyncValue* /*pv*/\n);\n\nextern void XSyncMinValue(\n    XSyncValue* /*pv*/\n);",
+    "LANGUAGE INTERNAL\nSTRICT IMMUTABLE PARALLEL SAFE\nAS 'jsonb_set';\n\nCREATE OR REPLACE FUNCTION\n  jsonb_set_lax(jsonb_in jsonb)",
+]
+# ...while a breakout on the value's first line still blocks with its statement on the next
+# (%0a between them), or with tabs for blanks
+NEWLINE_STACKED = [
+    "1);\ndrop table users",
+    "x';\ndrop table users--",
+    "x');\r\nDROP TABLE users",
+    "1\tand\tsleep(5)#1",
+]
+
+
+@pytest.mark.parametrize("text", MULTI_LINE_CODE)
+def test_code_and_sql_scripts_over_several_lines_are_not_blocked(text):
+    for body in (as_json("I have this code:\n\n" + text + "\n\nWhat am I doing wrong?"), text.encode()):
+        found = inspect(body, "application/json" if body[:1] == b"{" else "text/plain", pi_model=False)
+        assert found.verdict != "block", (text, found)
+
+
+@pytest.mark.parametrize("text", NEWLINE_STACKED)
+def test_a_breakout_on_the_first_line_blocks_with_its_statement_on_the_next(text):
+    assert inspect(text, "text/plain").verdict == "block"
+    assert inspect(b"q=" + quote_plus(text).encode(), "application/x-www-form-urlencoded").verdict == "block"
+
+
+def test_newlines_dropped_are_read_for_markup_only():
+    """A browser drops tabs and newlines inside "java\tscript:" and attribute names; joined
+    without them, a line of code would meet the next (");" + "insert into..."): that variant
+    is read by the XSS rules only."""
+    assert inspect("java\nscript:alert(1)", "text/plain").verdict == "block"
+    assert inspect('<img src=x o\nnerror="alert(1)">', "text/plain").verdict == "block"
+    assert inspect("java&#x09;script:alert(1)", "text/plain").verdict == "block"
+    for text in ("a = f(\nx\n);\ninsert into t values (1);", "a = f(\n\tx\n);\ninsert into t values (1);"):
+        kinds = {kind for _text, kind, _joints in validator._variants(text)}
+        assert kinds & {validator._LINES, validator._MARKUP}
+        assert inspect(text, "text/plain", pi_model=False).verdict == "allow"
 
 
 @pytest.mark.parametrize("text", CODE_SNIPPETS)

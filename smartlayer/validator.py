@@ -116,6 +116,8 @@ _AFTER_OPENING_QUOTE = r"(?<![^\s(\[{,:=]['\"\u2019])"
 # right after a double-quoted word of 3-24 characters, the first a letter (a quoted key:
 # "Key"="owner"), as fixed-width look-behinds
 _QUOTED_KEY = "(?:" + "|".join(rf'(?<=(?<![\w"])"[a-z][\w.-]{{{n}}})' for n in range(2, 24)) + ")"
+# right after a qualified name quoted as SQL quotes identifiers: "users"."id (1-32 characters)
+_QUALIFIED_NAME = "(?:" + "|".join(rf'(?<="\."[a-z_]\w{{{n}}})' for n in range(32)) + ")"
 # The same for a breakout anywhere in a value, where prose quotes words too ("press 'OK' and
 # 'Continue'", "'Dune' and 3 other books", 'run "x" and select "Full"', '"user" and count'): a
 # quoted or numeric operand counts only with a comparison (or, for a number, a comment, ';' or
@@ -162,6 +164,11 @@ _ATTACK_TOOL = (
 # the global objects a script function is looked up on by name (top["alert"](1))
 _JS_GLOBAL = r"(?:top|self|window|parent|frames|globalthis|this)"
 
+# (the sinks and objects an injected handler reaches; _EVENT_JS adds any call)
+_EVENT_JS_SINK = (
+    r"(?:alert|prompt|confirm|eval|print|window|document|top|self|this|parent|frames|location|"
+    r"fetch|import|javascript|settimeout|setinterval|constructor|atob|function|new\s|\(|\[|`)"
+)
 _EVENT_JS = (
     r"(?:alert|prompt|confirm|eval|print|window|document|top|self|this|parent|frames|location|"
     r"fetch|import|javascript|settimeout|setinterval|constructor|atob|function|new\s|\(|\[|`|[a-z_$]{1,20}\s{0,3}[(=`\[.])"
@@ -238,7 +245,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # (a quote after a blank or a bracket opens a string: "add 'ORDER BY 1' to sort")
         # (checked after the quote: a look-behind before a pattern's first character keeps re
         # from skipping ahead to it)
-        rf"{_QUOTE}(?<![\s(\[{{,]{_QUOTE})\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
+        # (nor the end of an empty literal: "COALESCE(middle_name, '') || ' ' || last_name")
+        rf"{_QUOTE}(?<![\s(\[{{,]{_QUOTE})(?<![\s(\[{{,]'')\s{{0,3}}\){{0,4}}\s{{0,3}}{_SQL_AFTER_BREAK_ANYWHERE}|"
         # (code's "if (" statement after a call's string argument is not MySQL's IF()
         rf"{_QUOTE}(?<=[^\s'\"\u2019]{_QUOTE})[ \t]{{0,3}}\){{0,4}}[ \t]{{0,3}}(?!if\s){_SQL_FUNC}\s{{0,3}}\((?!s\))",
     ),
@@ -250,7 +258,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         # (nor a quoted key given a quoted value: --tags "Key"="owner", HCL's "Name" = "web")
         # (nor a shell test: [ "$i" = "--help" ], test "$a" != 'b'; )
-        rf"(?=['\"\u2019])(?<![\s(\[{{,])(?<!^)(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+        # (nor an identifier quoted and qualified: an ORM's WHERE "users"."id" = 1)
+        rf"(?=['\"\u2019])(?<![\s(\[{{,])(?<!^)(?!{_QUALIFIED_NAME}\")(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
     ),
     (
         "sqli",
@@ -673,10 +682,18 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "event_handler_js",
         3,
-        rf"\bon(?<!\.on)[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}|"
+        rf"\bon(?<!\.on)[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS_SINK}|"
         # a script's own handler property (p.onvalue = function (v) {...} in JS code) only with
         # a dialog or code from a string: window.onerror=alert;throw 1
         r"\.on[a-z]{4,25}\s{0,3}=\s{0,3}(?:alert|prompt|confirm|eval|print|atob|settimeout|setinterval|location|javascript|import|fetch)\b",
+    ),
+    # ...calling a function of its own, outside a tag and after no quote (prose about markup:
+    # 'I use addEventListener instead of onload="init()"'): the AI is asked
+    (
+        "xss",
+        "event_handler_call",
+        2,
+        rf"\bon(?<!\.on)[a-z]{{4,25}}[\s+]{{0,3}}=[\s+]{{0,3}}[\[\]a-z_]{{0,20}}[\]'\"`]?[\s+]{{0,3}}{_EVENT_JS}",
     ),
     (
         "xss",
@@ -933,7 +950,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # "'\ncat /etc/passwd"), not between the lines of a script ("then\n  find ...")
         rf"(?:\A[^\s;&|]{{0,64}}|\A[^\n]{{0,64}}{_QUOTE})[ \t]{{0,3}}\n{{1,2}}\s{{0,3}}{_SHELL_COMMAND}",
     ),
-    ("cmdi", "backtick_after_token", 3, rf"^[^\s;&|`]{{0,64}}`\s{{0,3}}{_SHELL_COMMAND}"),
+    # (or after a blank, behind a host, an address or a number: "127.0.0.1 `id`")
+    (
+        "cmdi",
+        "backtick_after_token",
+        3,
+        rf"^(?:[^\s;&|`]{{0,64}}|[^\s;&|`]{{0,64}}[\d.:/][^\s;&|`]{{0,64}}[ \t]{{1,3}})`\s{{0,3}}{_SHELL_COMMAND}",
+    ),
     ("cmdi", "substitution_command", 3, rf"\$\(\s{{0,3}}{_SHELL_COMMAND}"),
     (
         "cmdi",
@@ -963,7 +986,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "command_on_sensitive_path",
         3,
-        rf"^\s{{0,3}}{_SHELL_COMMAND}\s{{1,3}}(?:-{{1,2}}\w{{1,10}}\s{{1,3}})?(?:/etc/|/proc/|/bin/|/dev/|/var/log/|c:\\|%\w{{1,20}}%)",
+        rf"^\s{{0,3}}{_SHELL_COMMAND}\s{{1,3}}(?:-{{1,2}}\w{{1,10}}\s{{1,3}})?(?:/etc/|/proc/|/bin/|/dev/|/var/log/|c:\\|%\w{{1,20}}%)"
+        # (not a sentence that names a command and its file: "cat /etc/os-release says Debian 12")
+        r"(?![^\s;&|<>`]{0,100}[ \t]{1,3}[a-z]{2,20}[ \t]{1,3}[a-z]{2,20}(?:[\s.,!?]|$))",
     ),
     (
         "cmdi",
@@ -3497,9 +3522,37 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
         plain: dict[str, dict[str, int]] = {}
         _score_variants(_ESCAPED_MARKUP.sub(" ", value), plain, only="xss")
         own["xss"] = plain.get("xss") or {"escaped_markup": min(2, _family_score(xss))}
+    cmdi = own.get("cmdi")
+    if (
+        cmdi
+        and ("`" in value or "$(" in value)
+        and _family_score(cmdi) >= 3
+        and _SHELL_IN_PROSE.search(value)
+    ):
+        # a post that shows a command: "Run `kill $(lsof -t -i:8000)` to free the port",
+        # "Set KEY=$(openssl rand -hex 32) before the tests". A command inside a code span or
+        # a substitution, in a sentence of words, asks the AI instead of blocking; what the
+        # value holds outside them still counts (scored again without them)
+        bare = _CODE_SPANS.sub(" ", value)
+        if bare != value and len(_PROSE_WORDS.findall(bare.lower())) >= _MIN_PROSE_WORDS:
+            plain = {}
+            _score_variants(bare, plain, only="cmdi")
+            if _family_score(plain.get("cmdi") or {}) < 3:
+                own["cmdi"] = {"shell_in_prose": 2}
     for family, matched in own.items():
         if matched:
             hits.setdefault(family, {}).update(matched)
+
+
+# A command shown in a post: a Markdown code span or a $( ) substitution after a word and a
+# blank or an assignment's "=", and at least four words of letters around it
+_SHELL_IN_PROSE = re.compile(r"[a-z,:.!?)] (?:`|\$\()|[a-z]=\$\(", re.IGNORECASE)
+_CODE_SPANS = re.compile(
+    r"(?<=[\w,:.!?)] )`[^`\n]{1,300}`|(?<=[\w,:.!?)] |[a-z]=)\$\([^()\n]{0,200}(?:\([^()\n]{0,200}\)[^()\n]{0,200}){0,3}\)",
+    re.IGNORECASE,
+)
+_PROSE_WORDS = re.compile(r"(?<![\w$/.@%=-])[a-z]{2,20}(?![\w/=(@-])")
+_MIN_PROSE_WORDS = 4
 
 
 # HTML entities for "<" and ">" (named, decimal, hexadecimal), and real rich-text markup

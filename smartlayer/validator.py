@@ -3523,21 +3523,19 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
         _score_variants(_ESCAPED_MARKUP.sub(" ", value), plain, only="xss")
         own["xss"] = plain.get("xss") or {"escaped_markup": min(2, _family_score(xss))}
     cmdi = own.get("cmdi")
-    if (
-        cmdi
-        and ("`" in value or "$(" in value)
-        and _family_score(cmdi) >= 3
-        and _SHELL_IN_PROSE.search(value)
-    ):
+    if cmdi and ("`" in value or "$(" in value) and _SHELL_IN_PROSE.search(value):
         # a post that shows a command: "Run `kill $(lsof -t -i:8000)` to free the port",
-        # "Set KEY=$(openssl rand -hex 32) before the tests". A command inside a code span or
-        # a substitution, in a sentence of words, asks the AI instead of blocking; what the
-        # value holds outside them still counts (scored again without them)
+        # "Set URL=$(heroku config:get URL) before the tests". A command inside a code span or
+        # a substitution, in a sentence of words, asks the AI where the rules would block it
+        # and passes where they would only ask; what the value holds outside them still
+        # counts (scored again without them)
         bare = _CODE_SPANS.sub(" ", value)
         if bare != value and len(_PROSE_WORDS.findall(bare.lower())) >= _MIN_PROSE_WORDS:
-            plain = {}
+            plain: dict[str, dict[str, int]] = {}
             _score_variants(bare, plain, only="cmdi")
-            if _family_score(plain.get("cmdi") or {}) < 3:
+            if not plain.get("cmdi"):
+                own["cmdi"] = {"shell_in_prose": 2} if _family_score(cmdi) >= 3 else {}
+            elif _family_score(plain["cmdi"]) < 3 <= _family_score(cmdi):
                 own["cmdi"] = {"shell_in_prose": 2}
     for family, matched in own.items():
         if matched:

@@ -161,6 +161,16 @@ _ATTACK_TOOL = (
     r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
 )
 
+# PHP's escaping and testing functions, as look-behinds: what a PHP post passes a request
+# variable to (htmlspecialchars($_GET['q']), isset($_POST['id'])), not what runs it
+_PHP_SAFE_CALL = "".join(
+    rf"(?<!{name}\()"
+    for name in (
+        "htmlspecialchars", "htmlentities", "strip_tags", "isset", "empty", "intval", "floatval",
+        "filter_var", "trim", "urlencode", "rawurlencode", "addslashes", "escape", "count", "is_numeric",
+    )
+)  # fmt: skip
+
 # the global objects a script function is looked up on by name (top["alert"](1))
 _JS_GLOBAL = r"(?:top|self|window|parent|frames|globalthis|this)"
 
@@ -1067,7 +1077,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "php_code",
         3,
         r"<\?(?:php|=)|\$\{@\w{1,30}\(|\$\{\s{0,3}(?:system|exec|passthru|shell_exec|phpinfo|eval|assert|popen|proc_open|file_get_contents|"
-        r"file_put_contents|include|require|print|echo|var_dump|base64_decode|die|fopen|readfile|highlight_file|show_source)\s{0,3}\(|\{\$\{|\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
+        r"file_put_contents|include|require|print|echo|var_dump|base64_decode|die|fopen|readfile|highlight_file|show_source)\s{0,3}\(|\{\$\{|"
+        # (a request variable read, not one escaped or tested in PHP quoted in a post:
+        # htmlspecialchars($_GET['name']), isset($_POST['id']))
+        rf"{_PHP_SAFE_CALL}\$_(?:get|post|request|cookie|server|files)\s{{0,3}}\[|"
+        r"\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
         r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
     ),
     # shell evasions: a path spelled with glob characters (/???/p?ss??, /bi[n]/sh; not "*": docs

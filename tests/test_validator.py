@@ -1545,6 +1545,8 @@ SHELL_AND_SQL_IN_POSTS = [
     "Use COALESCE(middle_name, '') || ' ' || last_name to build the full name.",
     'I think the ORM generated ... WHERE "users"."id" = 1 LIMIT 1 -- is that expected?',
     "<p>I use window.addEventListener('load', init) instead of onload=\"init()\" now.</p>",
+    "My PHP code: echo htmlspecialchars($_GET['name'], ENT_QUOTES, 'UTF-8');",
+    "if (isset($_POST['id'])) { $id = intval($_POST['id']); }",
 ]
 SHELL_AND_SQL_VALUES = [
     "127.0.0.1 `id`",
@@ -1558,6 +1560,8 @@ SHELL_AND_SQL_VALUES = [
     "'') or ('1'='1",
     "x onfocus=alert(1) autofocus",
     '" onmouseover="init()',
+    ';{$_GET["cmd"]}',
+    "<?php system($_GET['c']); ?>",
 ]
 
 

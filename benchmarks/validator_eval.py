@@ -1,6 +1,6 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|fresh4] [--half look|check]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|fresh4|fresh5] [--half look|check]
                                         [--max-paranoia N] [--json out.json] [--show-misses N] [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
@@ -46,7 +46,7 @@ TARGETS = {
 }
 
 
-HALF_SALT = {"fresh4": "f4:"}  # any other split: "f3:" (fresh3's salt, unchanged)
+HALF_SALT = {"fresh4": "f4:", "fresh5": "f5:"}  # any other split: "f3:" (fresh3's salt, unchanged)
 
 
 def half_of(row: dict, salt: str = "f3:") -> str:
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--split",
-        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "prompts"),
+        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "fresh5", "prompts"),
         default="dev",
     )
     ap.add_argument(

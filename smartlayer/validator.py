@@ -161,16 +161,6 @@ _ATTACK_TOOL = (
     r"))(?:\.exe)?(?=$|[\s;&|`)(<>'\"$/\\])"
 )
 
-# PHP's escaping and testing functions, as look-behinds: what a PHP post passes a request
-# variable to (htmlspecialchars($_GET['q']), isset($_POST['id'])), not what runs it
-_PHP_SAFE_CALL = "".join(
-    rf"(?<!{name}\()"
-    for name in (
-        "htmlspecialchars", "htmlentities", "strip_tags", "isset", "empty", "intval", "floatval",
-        "filter_var", "trim", "urlencode", "rawurlencode", "addslashes", "escape", "count", "is_numeric",
-    )
-)  # fmt: skip
-
 # the global objects a script function is looked up on by name (top["alert"](1))
 _JS_GLOBAL = r"(?:top|self|window|parent|frames|globalthis|this)"
 
@@ -198,7 +188,7 @@ _NOT_FORBIDDEN = r"(?<!never )(?<!not )(?<!n't )(?<!no )(?<!never to )(?<!not to
 _SENSITIVE_FILE = (
     r"(?:etc[/\\](?:passwd|shadow|group|hosts|issue|"
     r"master\.passwd|sudoers|services|motd|crontab|fstab|security|httpd|apache2|nginx|mysql)|proc[/\\]self|proc[/\\]version|win\.ini|"
-    r"boot\.ini|system32|(?:windows|winnt)[/\\](?:system|syswow64|win\.ini|repair|panther|debug|temp|tasks|prefetch|php\.ini|"
+    r"boot\.ini|system32|(?:windows|winnt)[/\\](?:system|syswow64|win\.ini|repair|panther|debug|tasks|prefetch|php\.ini|"
     r"inf|config|ntds|microsoft\.net|iis|minidump|memory\.dmp|logs|explorer\.exe|regedit|notepad|[\w.-]{1,30}\.(?:ini|log))|desktop\.ini|global\.asa|inetpub|wwwroot|\.htaccess|\.htpasswd|web\.config|"
     r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
     r"php\.ini|my\.(?:ini|cnf)|httpd\.conf|pg_hba\.conf|postgresql\.conf|var[/\\]log[/\\]|proc[/\\](?:\d{1,7}|self|version|cmdline|mounts)\b)"
@@ -339,7 +329,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "dbms_functions",
         3,
-        r"\b(?:xp_cmdshell|sp_executesql|sp_oacreate|load_file\s{0,3}\(|into\s{1,5}(?:out|dump)file|utl_inaddr|utl_http|"
+        # (SQL Server's procedures run, not named: "is dynamic SQL with sp_executesql safer?")
+        r"\b(?:(?:xp_cmdshell|sp_executesql|sp_oacreate)(?=\s{0,3}(?:n?'|@|\(|\d|;|$))|(?<=exec\s)(?:xp_cmdshell|sp_executesql|sp_oacreate)|"
+        r"load_file\s{0,3}\(|into\s{1,5}(?:out|dump)file|utl_inaddr|utl_http|"
         r"extractvalue\s{0,3}\(|updatexml\s{0,3}\(|exp\s{0,3}\(\s{0,3}~|geometrycollection\s{0,3}\(|make_set\s{0,3}\(|"
         r"elt\s{0,3}\(\s{0,3}\d|raise_error\s{0,3}\(|json_keys\s{0,3}\(\(|dbms_utility\.|ctxsys\.|sys\.fn_|regexp_substring\s{0,3}\()",
     ),
@@ -375,7 +367,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"\b(?:if|iif)\s{0,3}\(\s{0,3}(?:\d{1,10}\s{0,3}=|ascii|substr|substring|mid|length|user|database|version|\(\s{0,3}select)",
     ),
-    ("sqli", "leading_or", 2, r"^\s{0,3}[\d)]{0,4}\s{0,3}(?:or|and)\s{1,3}(?:\d|true|false|not\b|\(|')"),
+    # (the value's start: a query laid out over lines opens lines with AND and OR)
+    ("sqli", "leading_or", 2, r"\A\s{0,3}[\d)]{0,4}\s{0,3}(?:or|and)\s{1,3}(?:\d|true|false|not\b|\(|')"),
     (
         "sqli",
         "select_probe",
@@ -719,7 +712,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "dangerous_tag",
         2,
-        r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
+        # (not <meta charset="utf-8">, which opens the HTML a copy from Google Docs pastes; a
+        # charset such as UTF-7 is a way to smuggle script)
+        r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta(?!\s{1,3}charset\s{0,3}=\s{0,3}[\"']?(?:utf-?8|iso-8859-1|windows-1252)[\"']?\s{0,3}/?>)|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
         r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
     # a <meta> that redirects the page, sets a cookie or links a stylesheet: never in what a
@@ -955,7 +950,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "separator_command",
         3,
         # (not an operator right after "(", "[" or ",": C's list_init(&head), Rust's |x|)
-        rf"(?:^[^\s;&|]{{0,64}}|{_QUOTE})[ \t]{{0,3}}(?:(?<![(\[,])[;&|]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}|"
+        # (a quote closed on the value's first line: a script's quoted argument piped on,
+        # "grep -v '^main' | xargs", is not a breakout)
+        rf"(?:^[^\s;&|]{{0,64}}|\A[^\n]{{0,64}}?{_QUOTE})[ \t]{{0,3}}(?:(?<![(\[,])[;&|]{{1,2}}|\$\(|^`)\s{{0,3}}{_SHELL_COMMAND}|"
         # a line break only after the value's first token or a quote on its first line ("x\nid",
         # "'\ncat /etc/passwd"), not between the lines of a script ("then\n  find ...")
         rf"(?:\A[^\s;&|]{{0,64}}|\A[^\n]{{0,64}}{_QUOTE})[ \t]{{0,3}}\n{{1,2}}\s{{0,3}}{_SHELL_COMMAND}",
@@ -979,7 +976,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "shell_paths",
         3,
-        r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b|/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|"
+        # (not a shell's error message: "/bin/sh: ./start.sh: not found")
+        r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])|/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|"
         r"/bin/(?:ba|z|k|da)?sh\s{0,3}$|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
         rf"(?:^|[;&|`(<>]\s{{0,3}}|\b(?:exec|spawn|system)\s{{1,3}}){_SHELL_INVOCATION}|"
         # or running a reconnaissance command ("time sh -c whoami", "cmd /c dir")
@@ -989,7 +987,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     # a shell started with a command, in a line of prose or code ("docker run img sh -c '...'",
     # a batch file's "cmd /c"): the AI is asked
     ("cmdi", "shell_invocation", 2, _SHELL_INVOCATION),
-    ("cmdi", "shell_path_mention", 2, r"/bin/(?:ba|z|k|da)?sh\b"),
+    ("cmdi", "shell_path_mention", 2, r"/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])"),
     ("cmdi", "substitution", 2, r"\$\(\s{0,3}[a-z]"),
     ("cmdi", "shellshock", 3, r"\(\s{0,3}\)\s{0,3}\{\s{0,3}:\s{0,3};\s{0,3}\}\s{0,3};"),
     (
@@ -1078,9 +1076,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"<\?(?:php|=)|\$\{@\w{1,30}\(|\$\{\s{0,3}(?:system|exec|passthru|shell_exec|phpinfo|eval|assert|popen|proc_open|file_get_contents|"
         r"file_put_contents|include|require|print|echo|var_dump|base64_decode|die|fopen|readfile|highlight_file|show_source)\s{0,3}\(|\{\$\{|"
-        # (a request variable read, not one escaped or tested in PHP quoted in a post:
-        # htmlspecialchars($_GET['name']), isset($_POST['id']))
-        rf"{_PHP_SAFE_CALL}\$_(?:get|post|request|cookie|server|files)\s{{0,3}}\[|"
+        # (a request variable read, or run: not one a function is given in PHP quoted in a
+        # post, htmlspecialchars($_GET['name']), isset($_POST['id']), strlen($_POST['n']))
+        r"(?<!\w\()\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|"
+        r"\b(?:system|exec|passthru|shell_exec|eval|assert|popen|proc_open|include|require)\s{0,3}\(\s{0,3}"
+        r"\$_(?:get|post|request|cookie|server|files)\b|"
         r"\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
         r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
     ),
@@ -1833,7 +1833,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         r"[\"']role[\"']\s{0,3}:\s{0,3}[\"'](?:system|developer)[\"']|^\s{0,3}#{2,4}\s{0,3}(?:instruction|system|response|input|human|assistant)s?"
         r"\s{0,3}:|\[\s{0,3}(?:system|admin|developer|sys|system\s{1,3}(?:message|note|notice|prompt|override)|debug(?:ging)?\s{1,3}mode\s{1,3}\w{1,12})"
-        r"\s{0,3}[\]:]|^\s{0,3}(?:override|admin|sudo|root|developer|system\s{1,3}override)\s{0,3}:",
+        r"\s{0,3}[\]:]|^\s{0,3}(?:override|admin|sudo|root|developer|system\s{1,3}override)\s{0,3}:(?=[ \t]{0,3}\S{1,40}[ \t]{1,3}\S)",
     ),
     (
         "prompt_injection",
@@ -3536,25 +3536,80 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
         plain: dict[str, dict[str, int]] = {}
         _score_variants(_ESCAPED_MARKUP.sub(" ", value), plain, only="xss")
         own["xss"] = plain.get("xss") or {"escaped_markup": min(2, _family_score(xss))}
-    cmdi = own.get("cmdi")
-    if cmdi and ("`" in value or "$(" in value) and _SHELL_IN_PROSE.search(value):
-        # a post that shows a command: "Run `kill $(lsof -t -i:8000)` to free the port",
-        # "Set URL=$(heroku config:get URL) before the tests". A command inside a code span or
-        # a substitution, in a sentence of words, asks the AI where the rules would block it
-        # and passes where they would only ask; what the value holds outside them still
-        # counts (scored again without them)
-        bare = _CODE_SPANS.sub(" ", value)
-        if bare != value and len(_PROSE_WORDS.findall(bare.lower())) >= _MIN_PROSE_WORDS:
-            plain: dict[str, dict[str, int]] = {}
-            _score_variants(bare, plain, only="cmdi")
-            if not plain.get("cmdi"):
-                own["cmdi"] = {"shell_in_prose": 2} if _family_score(cmdi) >= 3 else {}
-            elif _family_score(plain["cmdi"]) < 3 <= _family_score(cmdi):
-                own["cmdi"] = {"shell_in_prose": 2}
+    if own:
+        _read_as_prose(value, own)
     for family, matched in own.items():
         if matched:
             hits.setdefault(family, {}).update(matched)
 
+
+def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
+    """What a post or a message shows rather than does (session 14): a command in a code
+    span or a substitution inside a sentence, an injection only inside a quotation a word
+    such as "says" introduces, weak signs of one family that would only block together.
+    Changes ``own`` (the value's rules) in place; an attack value is a payload, not
+    sentences around one."""
+    cmdi = own.get("cmdi")
+    if cmdi and ("`" in value or "$(" in value) and _SHELL_IN_PROSE.search(value):
+        # "Run `kill $(lsof -t -i:8000)` to free the port", "Set URL=$(heroku config:get
+        # URL) before the tests": a command inside a code span or a substitution, among four
+        # words of prose, asks the AI where the rules would block it and passes where they
+        # would only ask; what the value holds outside them still counts (scored again
+        # without them)
+        bare = _CODE_SPANS.sub(" ", value)
+        if bare != value and len(_PROSE_WORDS.findall(bare.lower())) >= _MIN_PROSE_WORDS:
+            outside: dict[str, dict[str, int]] = {}
+            _score_variants(bare, outside, only="cmdi")
+            if not outside.get("cmdi"):
+                own["cmdi"] = {"shell_in_prose": 2} if _family_score(cmdi) >= 3 else {}
+            elif _family_score(outside["cmdi"]) < 3 <= _family_score(cmdi):
+                own["cmdi"] = {"shell_in_prose": 2}
+    if not _sentences(value):
+        return
+    pi = own.get("prompt_injection")
+    if pi and _family_score(pi) >= 3 and _MENTION.search(value):
+        # 'a web page that says "ignore your previous instructions"', 'typing something like
+        # "forget your rules"': an injection found only inside such quotations asks the AI
+        # instead of blocking (a jailbreak quotes the refusals it forbids, NEVER say "Sorry",
+        # but gives its orders outside quotes, and a refusal quoted alone is no injection)
+        quoted: dict[str, dict[str, int]] = {}
+        for m in _MENTION.finditer(value):
+            _score_variants(m.group("quoted") or m.group("curly"), quoted, only="prompt_injection")
+        if _family_score(quoted.get("prompt_injection") or {}) >= 3:
+            unquoted: dict[str, dict[str, int]] = {}
+            _score_variants(_MENTION.sub(r'\g<cue>"x"', value), unquoted, only="prompt_injection")
+            if _family_score(unquoted.get("prompt_injection") or {}) < 3:
+                own["prompt_injection"] = {"quoted_in_prose": 2}
+    for family, matched in own.items():
+        if family != "prompt_injection" and matched and max(matched.values()) < 3 <= _family_score(matched):
+            # weak signs only, which together would block (a post quoting a UNION of two
+            # queries, a one-liner with "2>/dev/null | sort"): the AI is asked
+            own[family] = {max(matched, key=matched.__getitem__): 2}
+
+
+def _sentences(value: str) -> bool:
+    """The value holds several of English's small words that no query or command is made of."""
+    return len(_FUNCTION_WORDS.intersection(_WORDS.findall(value.lower()))) >= _MIN_FUNCTION_WORDS
+
+
+# English's small words that no query, command or script is made of (not "and", "or",
+# "if", "not", "is", "in", "as", "on", "by", "for", "all", "set", "into", "then"...): a value
+# holding several reads as sentences
+_FUNCTION_WORDS = frozenset(
+    "the a an to of it its this that these those my me i we our you your he she they their "
+    "was were be been being have has had do does did but so because about just than there "
+    "here what why how which who would should could can will also only some any very really "
+    "after before since while still again maybe please thanks".split()
+)
+_WORDS = re.compile(r"[a-z]+")
+# a quotation a word introduces as something said, written or typed (a mention, not an order)
+_MENTION = re.compile(
+    r"(?P<cue>\b(?:says?|said|saying|like|such\s{1,3}as|whether|write|writes|wrote|writing|typ(?:e|es|ed|ing)|"
+    r"phrases?|words?|strings?|prompts?|messages?|e\.g\.|examples?|called|named|text)[:,]?\s{1,3})"
+    r"(?:\"(?P<quoted>[^\"\n]{1,100})\"|\u201c(?P<curly>[^\u201d\n]{1,100})\u201d)",
+    re.IGNORECASE,
+)
+_MIN_FUNCTION_WORDS = 5
 
 # A command shown in a post: a Markdown code span or a $( ) substitution after a word and a
 # blank or an assignment's "=", and at least four words of letters around it

@@ -193,6 +193,12 @@ _SENSITIVE_FILE = (
     r"wp-config\.php|\.ssh[/\\]|id_rsa|id_dsa|authorized_keys|\.bash_history|\.env\b|\.git[/\\]|(?:var|usr)[/\\][^\s]{0,40}\.(?:log|conf|ini)|"
     r"php\.ini|my\.(?:ini|cnf)|httpd\.conf|pg_hba\.conf|postgresql\.conf|var[/\\]log[/\\]|proc[/\\](?:\d{1,7}|self|version|cmdline|mounts)\b)"
 )
+# a path separator spelled so a filter misses it (see dotdot_encoded)
+_ODD_SEP = (
+    r"(?:%%?[0-9a-z]{1,2}(?:%%?[0-9a-z]{1,2}|\ufffd)(?:%[0-9a-z]{2}){0,4}|%[0-9a-z]{2}|%u[0-9a-f]{4}|0x(?:2f|5c)|;[/\\]|"
+    r"\ufffd{1,6}|[\u2215\u2044\u2216\u29f8\u29f9\uff0f\uff3c])"
+)
+_DOTDOT_SEP = rf"(?:\.\.|\uff0e\uff0e|%u?(?:ff0e|002e)%u?(?:ff0e|002e)){_ODD_SEP}"
 # a shell given a command to run (cmdi)
 _SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
 # ignore_instructions: the words between the verb and its object ("ignore all of your previous
@@ -923,6 +929,18 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "external_entity",
         3,
         r"<!entity\s{1,3}(?:%\s{1,3})?[\w.-]{1,40}\s{1,3}(?:system|public)\s{1,3}['\"]",
+    ),
+    # a dot-dot segment whose separator is spelled so a filter misses it (dotdotpwn's matrix):
+    # an escape left undecoded or invalid (..%c1%8s, ..%bg%qf, ..%%32%%66, ..%uF025), an
+    # overlong byte sequence decoded to replacement characters (..%f8%80%80%80%af), a hex
+    # literal (..0x2f), a look-alike slash (..\u2215), Tomcat's ..;/, twice in a row or before
+    # a system file
+    (
+        "traversal",
+        "dotdot_encoded",
+        3,
+        rf"(?:{_DOTDOT_SEP}){{2}}|{_DOTDOT_SEP}[^\s]{{0,60}}?(?:etc(?:[/\\]|{_ODD_SEP}){{1,2}}(?:passwd|shadow|issue|hosts|group)|"
+        r"boot\.ini|win\.ini|system32|\.htaccess|\.ssh)",
     ),
     (
         "traversal",
@@ -3244,6 +3262,9 @@ def inspect(
         if plus and _PLUS_WORDS.search(joined):
             # ...but words joined by "+" (1+union+select+1,2,3), looked at after the others
             looked += [v for v in filter(_PLUS_WORDS.search, distinct) if _PASSED_OVER.fullmatch(v)]
+        if ".." in joined:
+            # ...and dot-dot segments with a separator spelled as a word (..0x2f..0x2fetc0x2fpasswd)
+            looked += [v for v in distinct if ".." in v and v not in looked and _PASSED_OVER.fullmatch(v)]
         for value, interesting in zip(looked, _interesting_each(list(map(str.lower, looked))), strict=True):
             _score_looked(value, interesting, hits)
         if not plus:
@@ -3482,7 +3503,9 @@ def _score_value(value: str, from_bytes: bool, hits: dict[str, dict[str, int]]) 
     if from_bytes:  # the marker of overlong UTF-8 in the raw body
         hits.setdefault("encoding", {})["overlong_utf8"] = 3
         return
-    if len(value) < 2 or (len(value) <= 64 and _PLAIN.fullmatch(value) and not _PLUS_WORDS.search(value)):
+    if len(value) < 2 or (
+        len(value) <= 64 and _PLAIN.fullmatch(value) and not _PLUS_WORDS.search(value) and ".." not in value
+    ):
         return  # ids, enums, names, e-mail addresses, dates: nothing to look at
     _score_looked(value, _interesting(value.lower()), hits)
 
@@ -3609,7 +3632,7 @@ _MENTION = re.compile(
     r"(?:\"(?P<quoted>[^\"\n]{1,100})\"|\u201c(?P<curly>[^\u201d\n]{1,100})\u201d)",
     re.IGNORECASE,
 )
-_MIN_FUNCTION_WORDS = 5
+_MIN_FUNCTION_WORDS = 4
 
 # A command shown in a post: a Markdown code span or a $( ) substitution after a word and a
 # blank or an assignment's "=", and at least four words of letters around it

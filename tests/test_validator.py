@@ -1626,6 +1626,38 @@ DONE_NOT_SHOWN = [
 ]
 
 
+# a dot-dot segment whose separator a filter misses: escapes left undecoded or invalid,
+# overlong sequences, hex literals, look-alike slashes, Tomcat's ..;/ (written after the forms
+# of dotdotpwn's matrix in fresh5's look half)
+ENCODED_DOTDOT = [
+    "..%c1%8s..%c1%8setc%c1%8spasswd",
+    "..%bg%qf..%bg%qfboot.ini",
+    "..%%32%%66..%%32%%66etc%%32%%66passwd",
+    "..%uF025..%uF025etc%uF025passwd",
+    "..%f8%80%80%80%af..%f8%80%80%80%afetc%f8%80%80%80%afpasswd",
+    "..0x2f..0x2fetc0x2fpasswd",
+    "..0x5cboot.ini",
+    "..;/..;/etc/passwd",
+    "%uff0e%uff0e%u2215%uff0e%uff0e%u2215etc/passwd",
+]
+NOT_ENCODED_DOTDOT = [
+    "Prices went up 10..20% last year.",
+    "Wait..%20 of the budget is gone?",
+    "version 1..2 of the spec",
+]
+
+
+@pytest.mark.parametrize("text", ENCODED_DOTDOT)
+def test_a_dot_dot_with_a_disguised_separator_blocks(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "block" and "traversal" in found.families, found
+
+
+@pytest.mark.parametrize("text", NOT_ENCODED_DOTDOT)
+def test_dots_before_a_percent_or_a_hex_number_are_not_traversal(text):
+    assert "traversal" not in inspect(as_json(text), "application/json", pi_model=False).families
+
+
 @pytest.mark.parametrize("text", SHOWN_NOT_DONE)
 def test_what_a_post_shows_is_not_blocked(text):
     found = inspect(as_json(text), "application/json", pi_model=False)

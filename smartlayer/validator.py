@@ -199,6 +199,8 @@ _ODD_SEP = (
     r"\ufffd{1,6}|[\u2215\u2044\u2216\u29f8\u29f9\uff0f\uff3c])"
 )
 _DOTDOT_SEP = rf"(?:\.\.|\uff0e\uff0e|%u?(?:ff0e|002e)%u?(?:ff0e|002e)){_ODD_SEP}"
+# MongoDB's query operators
+_MONGO_OP = r"(?:where|function|accumulator|ne|eq|gt|gte|lt|lte|in|nin|exists|elemmatch|regex|expr|or|and|not|nor|jsonschema)"
 # a shell given a command to run (cmdi)
 _SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
 # ignore_instructions: the words between the verb and its object ("ignore all of your previous
@@ -580,6 +582,50 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"^\s{0,3}\$(?:where|function|accumulator|ne|eq|gt|gte|lt|lte|in|nin|exists|elemmatch|regex|expr|or|and|not|nor|"
         r"jsonschema)\s{0,3}$|\[\s{0,3}\$(?:where|function|ne|eq|gt|gte|lt|lte|in|nin|exists|regex|expr|or)\s{0,3}\]",
+    ),
+    # ...or written as text: a value that is nothing but an operator object ({ $ne: 1 },
+    # {"$gt": ""}), or one after a quote that closes a string ("', $where: '1 == 1'",
+    # "', $or: [ {}, {'a':'a"); inside a sentence (a post about MongoDB) it asks
+    (
+        "sqli",
+        "nosql_operator_text",
+        3,
+        rf"\A\s{{0,3}}\{{\s{{0,3}}[\"']?\$(?:{_MONGO_OP})[\"']?\s{{0,3}}:[^{{}}\n]{{0,60}}\}}\s{{0,3}}\Z|"
+        rf"\A[^\s]{{0,20}}[\"'\]}}]\s{{0,3}}[,}}\]]{{0,3}}\s{{0,3}},\s{{0,3}}[\"']?\$(?:{_MONGO_OP}|comment)[\"']?\s{{0,3}}:|"
+        rf"\A\s{{0,3}}(?:true|false|null|\d{{1,10}})?\s{{0,3}},\s{{0,3}}\$where\s{{0,3}}:",
+    ),
+    ("sqli", "nosql_operator_mention", 2, rf"[{{,]\s{{0,3}}[\"']?\$(?:{_MONGO_OP})[\"']?\s{{0,3}}:"),
+    # the parameter's own value probed whole: "ORDER BY 2" (a column count), a comparison
+    # of a number with a SQL function after AND/OR ("AND 5650=CONVERT(INT,...", "OR
+    # 2947=LIKE('A',...)"), a time function joined to SQL (ORDER BY SLEEP(5), "+ SLEEP(10) +
+    # '", "SLEEP(5)='"), SQLite's RANDOMBLOB(500000000) as a delay, a quote glued to OR/AND
+    # ("'or'1=1") or one that compares a column to a string the application closes
+    # ("' and a='a")
+    (
+        "sqli",
+        "order_by_whole",
+        3,
+        r"\A\s{0,3}order\s{1,3}by\s{1,3}\d{1,6}\s{0,3}(?:--[\s-]{0,3}|#|/\*)?\s{0,3}\Z",
+    ),
+    (
+        "sqli",
+        "leading_compare_func",
+        3,
+        rf"\A\s{{0,3}}(?:and|or|xor|&&|\|\|)\s{{1,3}}\d{{1,10}}\s{{0,3}}(?:=|<>|!=|<|>)\s{{0,3}}(?:{_SQL_FUNC}|like|randomblob)\s{{0,3}}\(",
+    ),
+    (
+        "sqli",
+        "sleep_in_sql",
+        3,
+        r"(?:order\s{1,3}by\s{1,3}(?:\d{1,3}\s{0,3},\s{0,3})?|[+|]\s{0,3})sleep\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}\)|"
+        r"\bsleep\s{0,3}\(\s{0,3}\d{1,3}\s{0,3}\)\s{0,3}(?:=\s{0,3}'|[+|]\s{0,3}'|--|#)|\brandomblob\s{0,3}\(\s{0,3}\d{6,12}",
+    ),
+    (
+        "sqli",
+        "quote_glued_logic",
+        3,
+        r"\A[^\s'\"]{0,40}'\s{0,3}(?:or|and)\s{0,3}'\s{0,3}\w{1,12}\s{0,3}=|"
+        r"\A[^\s'\"]{0,40}'\s{1,3}(?:or|and)\s{1,3}[a-z_]\w{0,30}\s{0,3}=\s{0,3}'[^'\n]{0,40}\Z",
     ),
     # MySQL reads "1.e.table_name" as 1 and the column: a WAF evasion
     (

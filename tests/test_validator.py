@@ -1647,6 +1647,44 @@ NOT_ENCODED_DOTDOT = [
 ]
 
 
+# the parameter's own value probed whole, MongoDB operators written as text, a time function
+# joined to SQL (written after the classes of PayloadsAllTheThings' lists in fresh5's look half)
+SQL_PROBES_SESSION_14 = [
+    "{ $ne: 1 }",
+    '{"$gt": ""}',
+    "', $where: '1 == 1'",
+    "', $or: [ {}, { 'a':'a",
+    " ORDER BY 3 ",
+    "ORDER BY 31337-- ",
+    " AND 5650=CONVERT(INT,(SELECT CHAR(88)))",
+    "OR 2947=LIKE('ABCDEFG',UPPER(HEX(RANDOMBLOB(500000000/2))))",
+    "ORDER BY SLEEP(5)",
+    " ORDER BY 1,SLEEP(5)",
+    "+ SLEEP(10) + '",
+    "SLEEP(5)='",
+    "'or'1=1",
+    "' and a='a",
+]
+NOT_SQL_PROBES_SESSION_14 = [
+    "Use {$gt: 5} in find() to filter, e.g. db.users.find({age: {$gt: 5}})",
+    "Sort: ORDER BY name",
+    "My query ends with ORDER BY 2 DESC and it's slow",
+    "and 5 = twice the answer",
+    "Rock 'n' roll or 'jazz' = my two loves",
+]
+
+
+@pytest.mark.parametrize("text", SQL_PROBES_SESSION_14)
+def test_sql_probes_of_a_parameter_block(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "block" and "sqli" in found.families, found
+
+
+@pytest.mark.parametrize("text", NOT_SQL_PROBES_SESSION_14)
+def test_sql_words_in_a_sentence_do_not_block(text):
+    assert inspect(as_json(text), "application/json", pi_model=False).verdict != "block"
+
+
 @pytest.mark.parametrize("text", ENCODED_DOTDOT)
 def test_a_dot_dot_with_a_disguised_separator_blocks(text):
     found = inspect(as_json(text), "application/json", pi_model=False)

@@ -1101,7 +1101,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"(?:\{\{|\{%)[^}\n]{0,200}?__(?:mro|subclasses|globals|builtins|import|base|bases)__|"
         r"\bt\s{0,3}\(\s{0,3}java\.lang\.(?:runtime|processbuilder|system|class)\s{0,3}\)|\$class\.inspect\s{0,3}\(|"
-        r"freemarker\.template\.utility\.(?:execute|objectconstructor|jythonruntime)|\{php\}",
+        r"freemarker\.template\.utility\.(?:execute|objectconstructor|jythonruntime)|\{php\}|"
+        # (and, session 14: the same walk without the underscores ({{''.class.mro()[1].subclasses()}},
+        # Twig's {{['id']|filter('system')}}, Jinja's |attr("__class__"), Java's
+        # getClass().forName(...), Ruby's <%= File.open('/etc/passwd').read %>)
+        r"(?:\{\{|\{%)[^}\n]{0,200}?\.(?:mro|subclasses)\s{0,3}\(|"
+        r"(?:\{\{|\{%)[^}\n]{0,200}?\|\s{0,3}(?:filter|map|reduce|sort)\s{0,3}\([^)\n]{0,60}['\"](?:system|exec|passthru|shell_exec|popen)['\"]|"
+        r"\|\s{0,3}attr\s{0,3}\(\s{0,3}['\"]__\w{2,20}__['\"]|\bgetclass\s{0,3}\(\s{0,3}\)\s{0,3}\.\s{0,3}forname\s{0,3}\(|"
+        r"<%=?\s{0,3}(?:file\s{0,3}\.\s{0,3}(?:open|read|readlines)|io\s{0,3}\.\s{0,3}popen|system|exec|`|%x)\b",
     ),
     # a template engine's arithmetic probe as the whole value: {{7*7}}, ${7*7}, <%= 7*7 %>, #{7*7}
     (

@@ -1674,6 +1674,30 @@ NOT_SQL_PROBES_SESSION_14 = [
 ]
 
 
+TEMPLATE_CODE_SESSION_14 = [
+    "{{''.class.mro()[1].subclasses()}}",
+    "{{['id']|filter('system')}}",
+    '{{request|attr("__class__")}}',
+    "{{'a'.getClass().forName('javax.script.ScriptEngineManager').newInstance()}}",
+    "<%= File.open('/etc/passwd').read %>",
+]
+
+
+@pytest.mark.parametrize("text", TEMPLATE_CODE_SESSION_14)
+def test_template_injection_reaching_code_without_underscores_blocks(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "block" and "cmdi" in found.families, found
+
+
+def test_template_tags_in_a_post_do_not_block():
+    for text in (
+        "In Twig, {{ items|filter(i => i.active)|length }} counts the active ones.",
+        "Jinja: {{ user.name|default('Guest') }} and {% for x in xs %}{{ x }}{% endfor %}",
+        "ERB: <%= @user.name %> and <% if admin? %>...<% end %>",
+    ):
+        assert inspect(as_json(text), "application/json", pi_model=False).verdict != "block", text
+
+
 @pytest.mark.parametrize("text", SQL_PROBES_SESSION_14)
 def test_sql_probes_of_a_parameter_block(text):
     found = inspect(as_json(text), "application/json", pi_model=False)

@@ -12,10 +12,11 @@ median / p99 time per body and per KB. Attack payloads come from public third-pa
 benign texts from sources the rules were not written against (built by fresh/build_fresh.py, same
 carriers); ``all`` stays dev + holdout. ``extra``, ``fresh2`` (prompt injection, new sources) and
 ``fresh3`` (SQL injection, XSS, traversal, command injection from libinjection's and SecLists' lists)
-are described in SOURCES.md, as is ``fresh4`` (SQL injection, XSS, traversal, command injection and
-hard benign inputs from the OWASP Core Rule Set regression tests). ``--half look`` / ``--half check``
+are described in SOURCES.md, as are ``fresh4`` (SQL injection, XSS, traversal, command injection and
+hard benign inputs from the OWASP Core Rule Set regression tests) and ``fresh5`` (PayloadsAllTheThings'
+wordlists, and hard benign texts written for it by someone who never saw the validator). ``--half look`` / ``--half check``
 halve a split by hash (the half a rule writer may read, and the one kept for measuring; used for
-fresh3 and fresh4, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
+fresh3, fresh4 and fresh5, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
 (the CRS paranoia level of the rule a fresh4 test was written for) is null or <= N; rows without
 the field (every other split) are always kept.
 Always exits 0: it reports, it does not gate.
@@ -46,6 +47,7 @@ TARGETS = {
 }
 
 
+SPLITS = ("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "fresh5", "prompts")
 HALF_SALT = {"fresh4": "f4:", "fresh5": "f5:"}  # any other split: "f3:" (fresh3's salt, unchanged)
 
 
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument(
         "--split",
-        choices=("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "fresh5", "prompts"),
+        choices=SPLITS,
         default="dev",
     )
     ap.add_argument(

@@ -218,7 +218,7 @@ _IGNORE_WORD = (
 _IGNORE_EARLIER = r"(?:your|you|previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|told|learned)"
 _IGNORE_OBJECT = (
     r"(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|constraints|context|"
-    r"programming|orders|training|before)"
+    r"programming|orders|training|before|polic(?:y|ies))"
 )
 _DEFENSIVE_TAIL = (
     r"\b(?!\s{1,3}(?:that\s{1,3}|which\s{1,3})?(?:you\s{1,3}|may\s{1,3}|might\s{1,3})?(?:find|see|encounter|read|appear|are\s{1,3}(?:found|"
@@ -1322,12 +1322,21 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "ignore_instructions",
         3,
         # (a user taking back their own: "please ignore my previous instructions, wrong file")
-        rf"\b(?:(?:ignore|disregard|forget|neglect)\s{{1,3}}(?!(?:all\s{{1,3}}(?:of\s{{1,3}})?)?my\s)(?:{_IGNORE_WORD}\s{{1,3}}){{1,6}}|"
+        # ("pay no attention to", "stop following": the same order in other words)
+        rf"\b(?:(?:ignore|disregard|forget|neglect|pay\s{{1,3}}no\s{{1,3}}attention\s{{1,3}}to|stop\s{{1,3}}(?:following|obeying))\s{{1,3}}"
+        rf"(?!(?:all\s{{1,3}}(?:of\s{{1,3}})?)?my\s)(?:{_IGNORE_WORD}\s{{1,3}}){{1,6}}|"
         # verbs of technical prose ("skip these instructions if...", "drop the constraints",
         # "settings that override the rules"): only with words that point at the model's own
         # instructions or at earlier ones
         rf"(?:override|bypass|skip|drop)\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}}{_IGNORE_EARLIER}\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}})"
-        rf"{_IGNORE_OBJECT}{_DEFENSIVE_TAIL}",
+        rf"{_IGNORE_OBJECT}{_DEFENSIVE_TAIL}|"
+        # the system's message, what the model was told, rules treated as void
+        r"\b(?:ignore|disregard|forget)\s{1,3}(?:the\s{1,3}|your\s{1,3})?(?:system|developer)\s{1,3}(?:message|note|prompt)s?\b|"
+        r"\b(?:ignore|disregard|forget)\s{1,3}(?:everything\s{1,3}|all\s{1,3})?(?:that\s{1,3})?what\s{1,3}you\s{1,3}(?:were|have\s{1,3}been|'ve\s{1,3}been)\s{1,3}"
+        r"(?:told|taught|instructed|given)\b|"
+        r"\btreat\s{1,3}(?:all\s{1,3}|any\s{1,3}|the\s{1,3}|your\s{1,3})?(?:previous|prior|earlier|original|existing|system|your)\s{1,3}"
+        r"(?:instructions|rules|guidelines|directives|constraints|restrictions)\s{1,3}as\s{1,3}(?:deprecated|obsolete|void|null|invalid|"
+        r"irrelevant|cancell?ed|suspended|optional)\b",
     ),
     (
         "prompt_injection",
@@ -1749,9 +1758,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "annul_instructions",
         3,
         r"\b(?:cancel|void|nullify|revoke|rescind|invalidate|discard|erase|scrap|suspend|abandon|wipe|set\s{1,3}aside|throw\s{1,3}out)\s{1,3}"
-        r"(?:(?:all|any|every|the|your|my|of|these|those)\s{1,3}){0,3}(?:(?:previous|prior|earlier|above|preceding|former|original|initial|"
+        # (not "my": a customer cancelling their own previous order or instructions)
+        r"(?:(?:all|any|every|the|your|of|these|those)\s{1,3}){0,3}(?:(?:previous|prior|earlier|above|preceding|former|original|initial|"
         r"existing|current|system|safety|programmed)\s{1,3}){1,2}(?:constraints?|directives?|guidelines?|restrictions?|limitations?|prompts?|"
-        r"programming|guardrails?|context|instructions?|rules?)\b",
+        r"programming|guardrails?|context|instructions?|rules?|commands)\b|"
+        # ...or the ones "you were given" ("cancel every instruction you were given before this")
+        r"\b(?:cancel|void|nullify|revoke|rescind|invalidate|discard|erase|scrap|suspend|abandon|wipe|set\s{1,3}aside|throw\s{1,3}out)\s{1,3}"
+        r"(?:(?:all|any|every|the|your|of|these|those)\s{1,3}){0,3}(?:instructions?|rules?|directives?|guidelines?|commands?)\s{1,3}"
+        r"you\s{1,3}(?:were|have\s{1,3}been|'ve\s{1,3}been)\s{1,3}(?:given|told|taught)\b",
     ),
     (
         "prompt_injection",
@@ -1759,7 +1773,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"\b(?:(?:previous|prior|earlier|original|initial|system|safety|your|preceding)\s{1,3}(?:instructions?|rules|constraints|directives|"
         r"guidelines|restrictions|prompts?|context|programming|guardrails|limitations|filters)|(?:instructions|rules|constraints|directives|"
-        r"guidelines|restrictions|prompts?|context)\s{1,3}(?:above|before\s{1,3}this|so\s{1,3}far|you\s{1,3}(?:were|have\s{1,3}been)\s{1,3}given))"
+        r"guidelines|restrictions|prompts?|context)\s{1,3}(?:above|before\s{1,3}this|so\s{1,3}far|you\s{1,3}(?:were|have\s{1,3}been)\s{1,3}given|"
+        r"you\s{1,3}(?:received|got|were\s{1,3}given)\s{1,3}(?:earlier|before|previously)))"
         r"\s{1,3}(?:(?:are|is|were|have\s{1,3}been|has\s{1,3}been)\s{1,3}(?:now\s{1,3}|hereby\s{1,3}|temporarily\s{1,3}|officially\s{1,3}|all\s{1,3})?"
         r"(?:void|null|nullified|irrelevant|obsolete|cancell?ed|revoked|invalid|invalidated|overridden|superseded|suspended|disabled|"
         r"deactivated|lifted|waived|no\s{1,3}longer\s{1,3}(?:valid|active|relevant|binding|applicable|in\s{1,3}(?:effect|force)))|"

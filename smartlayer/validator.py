@@ -2007,6 +2007,41 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"\s{1,3}(?:\w{1,12}\s{1,3}){0,2}(?:to|in|into|at\s{1,3}the\s{1,3}(?:end|start|bottom|top)\s{1,3}of)\s{1,3}(?:your|every|each|all)\s{1,3}"
         r"(?:\w{1,12}\s{1,3}){0,3}(?:responses?|answers?|repl(?:y|ies)|outputs?|summar(?:y|ies)|messages?)\b",
     ),
+    # (session 14, written from OWASP's LLM07 descriptions, not a corpus row) the prompt asked
+    # for in parts or disguised: its first sentence, each word spelled out, written backwards;
+    # the system or developer message's contents; the context window copied out; the user's
+    # mail forwarded to an address; a document telling the model what to tell its user
+    (
+        "prompt_injection",
+        "leak_disguised",
+        3,
+        r"\b(?:first|last|opening|next|second)\s{1,3}(?:sentence|line|word|paragraph|\d{1,3}\s{1,3}(?:words|lines|characters))\s{1,3}of\s{1,3}"
+        r"your\s{1,3}(?:system\s{1,3}|initial\s{1,3}|original\s{1,3})?(?:prompt|instructions)\b|"
+        r"\b(?:spell|write|print|output|repeat|type|give)\b.{0,30}\byour\s{1,3}(?:system\s{1,3}|initial\s{1,3}|original\s{1,3})?(?:prompt|instructions)\b"
+        r".{0,40}\b(?:backwards?|in\s{1,3}reverse|reversed|character\s{1,3}by\s{1,3}character|letter\s{1,3}by\s{1,3}letter|word\s{1,3}by\s{1,3}word|"
+        r"one\s{1,3}(?:letter|character|word)\s{1,3}at\s{1,3}a\s{1,3}time|with\s{1,3}(?:a\s{1,3})?(?:dash|space|hyphen|comma)e?s?\s{1,3}between)\b|"
+        r"\b(?:spell\s{1,3}out|write\s{1,3}out)\s{1,3}(?:each|every)\s{1,3}(?:word|letter|character)\s{1,3}of\s{1,3}your\s{1,3}(?:system\s{1,3})?(?:prompt|instructions)\b|"
+        r"\b(?:respond|reply|answer|print|output|show|list|repeat|give|tell|return|copy|paste|write|dump|reveal|share)\b.{0,30}"
+        r"\b(?:contents?|text|wording|every\s{1,3}instruction|instructions|rules)\s{1,3}(?:of|in|from)\s{1,3}(?:your|the)\s{1,3}(?:system|developer)\s{1,3}"
+        r"(?:message|prompt|turn)\b|"
+        r"\b(?:copy|paste|print|output|dump|repeat|show)\b.{0,30}\b(?:contents?\s{1,3}of\s{1,3})?your\s{1,3}context\s{1,3}window\b",
+    ),
+    (
+        "prompt_injection",
+        "forward_mail",
+        3,
+        # (someone else's: "forward all emails to support@..." is a user's own request)
+        r"\bforward\s{1,3}(?:all\s{1,3}(?:of\s{1,3})?)?(?:the\s{1,3})?(?:user'?s?|their|victim'?s?|everyone'?s?|all\s{1,3}users'?)\s{1,3}"
+        r"(?:inbox|e-?mails?|messages|conversations?|chat\s{1,3}history|files|contacts|documents)\s{1,3}to\s{1,3}[\w.+-]{1,64}@[\w-]{1,63}\.|"
+        r"\bforward\s{1,3}(?:the\s{1,3})?(?:entire\s{1,3}|whole\s{1,3})?(?:inbox|conversation|chat\s{1,3}history)\s{1,3}to\s{1,3}[\w.+-]{1,64}@[\w-]{1,63}\.",
+    ),
+    (
+        "prompt_injection",
+        "tell_the_user",
+        2,
+        r"\bwhen\s{1,3}you\s{1,3}(?:summari[sz]e|read|process|translate|answer|respond\s{1,3}to|reply\s{1,3}to)\b.{0,60}\b(?:tell|ask|instruct|direct|"
+        r"urge|redirect)\s{1,3}(?:the\s{1,3})?(?:user|reader|customer|visitor)s?\s{1,3}to\b",
+    ),
     (
         "prompt_injection",
         "memory_poisoning",

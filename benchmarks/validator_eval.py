@@ -47,8 +47,24 @@ TARGETS = {
 }
 
 
-SPLITS = ("dev", "holdout", "all", "fresh", "extra", "fresh2", "fresh3", "fresh4", "fresh5", "prompts")
-HALF_SALT = {"fresh4": "f4:", "fresh5": "f5:"}  # any other split: "f3:" (fresh3's salt, unchanged)
+SPLITS = (
+    "dev",
+    "holdout",
+    "all",
+    "fresh",
+    "extra",
+    "fresh2",
+    "fresh3",
+    "fresh4",
+    "fresh5",
+    "fresh6",
+    "prompts",
+)
+HALF_SALT = {
+    "fresh4": "f4:",
+    "fresh5": "f5:",
+    "fresh6": "f6:",
+}  # any other split: "f3:" (fresh3's salt, unchanged)
 
 
 def half_of(row: dict, salt: str = "f3:") -> str:

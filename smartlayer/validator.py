@@ -207,6 +207,10 @@ _NOT_MY = (
     r"(?!\s{1,3}(?:(?:all|todas?|alle|toutes?|tutte|todas)\s{1,3}(?:of\s{1,3})?)?(?:my|mis|mes|meine[nmrs]?|le\s{1,3}mie|mie|minhas|"
     r"as\s{1,3}minhas|meus|mijn|moje|мои|мою|мой)\s)"
 )
+# the value's first line, or its last (a command or a path injected after a line break ends
+# the value: "Some title.\ncat /etc/passwd;"), not a line in the middle of a pasted script or
+# configuration ("/var/log/myapp/*.log {", a "find /var/log/..." line between two sentences)
+_FIRST_OR_LAST_LINE = r"(?:\A|^(?=[^\n]{0,160}\Z))"
 # a shell given a command to run (cmdi)
 _SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
 # ignore_instructions: the words between the verb and its object ("ignore all of your previous
@@ -669,7 +673,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "leading_stacked",
         3,
-        r"^\s{0,3}(?:\d{1,12}|'[^'\n]{0,30}'?|\"|[^\s'\"`(){}\[\]]{1,40}(?:['\"]\s{0,3}\){0,3}|\){1,3}))?\s{0,3};\s{0,5}(?:insert\s{1,5}into|delete\s{1,5}from|"
+        r"\A\s{0,3}(?:\d{1,12}|'[^'\n]{0,30}'?|\"|[^\s'\"`(){}\[\]]{1,40}(?:['\"]\s{0,3}\){0,3}|\){1,3}))?\s{0,3};\s{0,5}(?:insert\s{1,5}into|delete\s{1,5}from|"
         r"drop\s{1,5}(?:table|database)|update\s{1,5}\w{1,30}\s{1,5}set|truncate\b|create\s{1,5}(?:table|user)|"
         r"alter\s{1,5}table)",
     ),
@@ -810,7 +814,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         rf"(?:^|>)[^<>]{{0,80}}{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]",
     ),
     ("xss", "quote_tag", 0, rf"{_ANYQUOTE}\s{{0,3}}/?>\s{{0,3}}<\s{{0,3}}[a-z]"),
-    ("xss", "cdata", 2, r"<!\[cdata\[|<!--.{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<"),
+    # (not Outlook's and Word's conditional comments, <!--[if gte mso 9]><xml>, in pasted mail)
+    (
+        "xss",
+        "cdata",
+        2,
+        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml))[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<",
+    ),
     (
         "xss",
         "js_breakout",
@@ -932,11 +942,14 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "traversal",
         "sensitive_file",
         3,
-        rf"(?:(?<![/\\.])(?:\.{{1,2}}[/\\]{{1,2}}){{1,12}}|(?<![/\\:])[/\\]{{2}}|file:/{{2,3}}|\b[a-z]:[/\\])[^\s]{{0,80}}?{_SENSITIVE_FILE}|"
+        # (a drive letter's path as a value or an attribute's, not one a sentence names: "when I
+        # save C:\Windows\System32\drivers\etc\hosts in Notepad...")
+        rf"(?:(?<![/\\.])(?:\.{{1,2}}[/\\]{{1,2}}){{1,12}}|(?<![/\\:])[/\\]{{2}}|file:/{{2,3}}|(?:(?<=[=\"'(\[])|{_FIRST_OR_LAST_LINE}\s{{0,3}})[a-z]:[/\\])[^\s]{{0,80}}?{_SENSITIVE_FILE}|"
         # an absolute path opening the value, unless prose follows it on its line: a manual's
         # "/etc/passwd - user accounts", a post's "/etc/shadow is not world-readable. Why?"
         # (a path to open cannot go on with words)
-        rf"^\s{{0,3}}~?[/\\][^\s]{{0,80}}?{_SENSITIVE_FILE}(?![^\s]{{0,40}}[ \t]{{1,3}}[-\u2013\u2014:(]?[ \t]{{0,3}}[^\W\d_]{{2}})",
+        # (the value's start, not a line of a pasted configuration: "/var/log/myapp/*.log {")
+        rf"{_FIRST_OR_LAST_LINE}\s{{0,3}}~?[/\\][^\s]{{0,80}}?{_SENSITIVE_FILE}(?![^\s]{{0,40}}[ \t]{{1,3}}[-\u2013\u2014:(]?[ \t]{{0,3}}[^\W\d_]{{2}})",
     ),
     (
         "traversal",
@@ -1032,7 +1045,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "backtick_after_token",
         3,
-        rf"^(?:[^\s;&|`]{{0,64}}|[^\s;&|`]{{0,64}}[\d.:/][^\s;&|`]{{0,64}}[ \t]{{1,3}})`\s{{0,3}}{_SHELL_COMMAND}",
+        # (the value's start: a script's lines, VERSION=`git describe`, are not a value)
+        rf"\A(?:[^\s;&|`]{{0,64}}|[^\s;&|`]{{0,64}}[\d.:/][^\s;&|`]{{0,64}}[ \t]{{1,3}})`\s{{0,3}}{_SHELL_COMMAND}",
     ),
     ("cmdi", "substitution_command", 3, rf"\$\(\s{{0,3}}{_SHELL_COMMAND}"),
     (
@@ -1064,7 +1078,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "command_on_sensitive_path",
         3,
-        rf"^\s{{0,3}}{_SHELL_COMMAND}\s{{1,3}}(?:-{{1,2}}\w{{1,10}}\s{{1,3}})?(?:/etc/|/proc/|/bin/|/dev/|/var/log/|c:\\|%\w{{1,20}}%)"
+        rf"{_FIRST_OR_LAST_LINE}\s{{0,3}}{_SHELL_COMMAND}\s{{1,3}}(?:-{{1,2}}\w{{1,10}}\s{{1,3}})?(?:/etc/|/proc/|/bin/|/dev/|/var/log/|c:\\|%\w{{1,20}}%)"
         # (not a sentence that names a command and its file: "cat /etc/os-release says Debian 12")
         r"(?![^\s;&|<>`]{0,100}[ \t]{1,3}[a-z]{2,20}[ \t]{1,3}[a-z]{2,20}(?:[\s.,!?]|$))",
     ),
@@ -1158,7 +1172,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?<!\w\()\$_(?:get|post|request|cookie|server|files)\s{0,3}\[|"
         r"\b(?:system|exec|passthru|shell_exec|eval|assert|popen|proc_open|include|require)\s{0,3}\(\s{0,3}"
         r"\$_(?:get|post|request|cookie|server|files)\b|"
-        r"\bphp(?:info|version)\s{0,3}\(\s{0,3}\)|"
+        # (run, not named in a sentence: "phpinfo() still shows 2M")
+        r"(?:\A|[;:{(=.?`'\"|&][ \t]{0,3})php(?:info|version)\s{0,3}\(\s{0,3}\)|"
         r"<!--\s{0,3}#\s{0,3}(?:exec|include|echo)\b|__import__\s{0,3}\(\s{0,3}['\"]os",
     ),
     # shell evasions: a path spelled with glob characters (/???/p?ss??, /bi[n]/sh; not "*": docs
@@ -3789,7 +3804,7 @@ _WIDGET_SRC = (
     r"src\s{0,3}=\s{0,3}(?P<wq>[\"']?)(?:https:)?//(?:platform\.twitter\.com/widgets\.js|(?:www\.)?instagram\.com/embed\.js|"
     r"www\.tiktok\.com/embed\.js|embed\.reddit\.com/widgets\.js|s\.imgur\.com/min/embed\.js|assets\.pinterest\.com/js/pinit\.js|"
     r"cpwebassets\.codepen\.io/assets/embed/ei\.js|connect\.facebook\.net/[a-z]{2}_[a-z]{2}/sdk\.js(?:#[\w=.&]{0,100})?|"
-    r"gist\.github\.com/[\w-]{1,40}/[0-9a-f]{1,40}\.js)(?P=wq)"
+    r"gist\.github\.com/[\w-]{1,40}/[0-9a-f]{1,40}\.js|player\.vimeo\.com/api/player\.js)(?P=wq)"
 )
 _SVG_ELEMENT = (
     r"(?:path|g|circle|rect|line|polyline|polygon|ellipse|title|desc|defs|lineargradient|radialgradient|stop|clippath|mask|"

@@ -1807,6 +1807,45 @@ def test_overriding_the_models_instructions_still_blocks(text):
     assert inspect(as_json(text), "application/json", pi_model=False).verdict == "block"
 
 
+# session 14, the second written set (fresh6, look half): a script's or a configuration's
+# lines are not a value's start, a sentence names a file or a function without running it,
+# pasted mail keeps Outlook's conditional comments, Vimeo's embed loads its player script
+PASTED_NOT_INJECTED = [
+    "Cleaning up old deploy scripts, full of:\n\nVERSION=`git describe --tags`\nBUILD_HOST=`hostname -s`",
+    "Does this logrotate config look right?\n\n/var/log/myapp/*.log {\n    daily\n    rotate 14\n}",
+    "When I save C:\\Windows\\System32\\drivers\\etc\\hosts in Notepad it says I lack permission.",
+    "Wie lösche ich alte Logs?\n\nfind /var/log/meinprogramm -type f -mtime +30 -delete\n\nIch traue mich nicht.",
+    "Upload limit still 2M.\n\nphpinfo() shows the CLI php.ini, not the FPM one.",
+    "-- MySQL dump 10.13\n--\n-- Host: localhost\n--\n;\n\nDROP TABLE IF EXISTS `customers`;",
+    '<!--[if gte mso 9]><xml>\n<o:shapedefaults v:ext="edit" />\n</xml><![endif]--><p>Hello</p>',
+    '<iframe src="https://player.vimeo.com/video/1?h=2" frameborder="0"></iframe>'
+    '<script src="https://player.vimeo.com/api/player.js"></script>',
+]
+STILL_INJECTED = [
+    "x`id`",
+    "/etc/passwd",
+    "C:\\Windows\\win.ini",
+    "Some title.\ncat /etc/passwd;",
+    ";phpinfo();",
+    ":phpversion();",
+    "1;\ndrop table users",
+    "<!--<script>alert(1)</script>-->",
+    '<script src="https://evil.example/x.js"></script>',
+]
+
+
+@pytest.mark.parametrize("text", PASTED_NOT_INJECTED)
+def test_pasted_scripts_configs_and_mail_are_not_blocked(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict != "block", (text, found)
+
+
+@pytest.mark.parametrize("text", STILL_INJECTED)
+def test_the_same_things_as_values_still_block(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "block", (text, found)
+
+
 @pytest.mark.parametrize("text", SHOWN_NOT_DONE)
 def test_what_a_post_shows_is_not_blocked(text):
     found = inspect(as_json(text), "application/json", pi_model=False)

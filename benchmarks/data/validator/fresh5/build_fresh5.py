@@ -3,6 +3,7 @@
 
     python fresh5/build_fresh5.py   # reads fresh5/raw/*.jsonl; writes fresh5/attacks_<family>.jsonl
                                     # and fresh5/benign_hard.jsonl
+    python fresh5/build_fresh5.py fresh6   # the same for fresh6/ (a second written benign set)
 
 Inputs (see SOURCES.md, section "Fresh5"):
   raw/attacks_collected.jsonl     {"payload", "family", "source"}: PayloadsAllTheThings' wordlists
@@ -29,8 +30,9 @@ import os
 import re
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-DATA = os.path.dirname(HERE)
+DATA = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# the split built: fresh5 (this file's own folder) or the one named on the command line
+HERE = os.path.join(DATA, sys.argv[1]) if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, DATA)
 sys.path.insert(0, os.path.join(DATA, "fresh"))
 from build_fresh import hard_wrap, norm  # noqa: E402

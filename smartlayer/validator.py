@@ -3384,12 +3384,16 @@ def inspect(
         looked = list(itertools.filterfalse(_PASSED_OVER.fullmatch, distinct))
         joined = "".join(distinct)
         plus = "+" in joined
-        if plus and _PLUS_WORDS.search(joined):
-            # ...but words joined by "+" (1+union+select+1,2,3), looked at after the others
-            looked += [v for v in filter(_PLUS_WORDS.search, distinct) if _PASSED_OVER.fullmatch(v)]
-        if ".." in joined:
-            # ...and dot-dot segments with a separator spelled as a word (..0x2f..0x2fetc0x2fpasswd)
-            looked += [v for v in distinct if ".." in v and v not in looked and _PASSED_OVER.fullmatch(v)]
+        plus_words = plus and _PLUS_WORDS.search(joined) is not None
+        if plus_words or ".." in joined:
+            # ...but values passed over that a rule still reads, looked at after the others:
+            # words joined by "+" (1+union+select+1,2,3), dot-dot segments with a separator
+            # spelled as a word (..0x2f..0x2fetc0x2fpasswd)
+            looked += [
+                v
+                for v in distinct
+                if _PASSED_OVER.fullmatch(v) and (".." in v or (plus_words and _PLUS_WORDS.search(v)))
+            ]
         for value, interesting in zip(looked, _interesting_each(list(map(str.lower, looked))), strict=True):
             _score_looked(value, interesting, hits)
         if not plus:

@@ -78,6 +78,14 @@ _SQL_FUNC = (
     r"database|user|version|rand|floor|ord|hex|unhex|load_file|md5|sha[12]|soundex|crc32|isnull|instr|locate|conv|"
     r"dbms_\w{1,20}|utl_\w{1,20})"
 )
+# a <meta> that only names a charset a page is written in, or only gives a name's content
+_META_CHARSET = r"[\"']?(?:utf-?8|iso-8859-1|windows-1252)[\"']?\s{0,3}/?>"
+_META_PLAIN = (
+    rf"\s{{1,3}}charset\s{{0,3}}=\s{{0,3}}{_META_CHARSET}"
+    rf"|\s{{1,3}}http-equiv\s{{0,3}}=\s{{0,3}}[\"']?content-type[\"']?\s{{1,3}}content\s{{0,3}}=\s{{0,3}}[\"']?text/html;\s{{0,3}}charset={_META_CHARSET}"
+    r"|\s{1,3}(?:name|property|itemprop)\s{0,3}=\s{0,3}[\"']?[\w:.-]{1,40}[\"']?\s{1,3}content\s{0,3}=\s{0,3}"
+    r"(?:\"[^\"<>]{0,200}\"|'[^'<>]{0,200}'|[^\s<>'\"]{1,60})\s{0,3}/?>"
+)
 # What follows "or"/"and" in an injection and hardly ever in prose: a number, a quote, a
 # parenthesis, a SQL literal or function (not a plural in prose: "database(s)", "user(s)").
 _SQL_OPERAND = rf"(?:not\s{{1,3}})?\(*\s{{0,3}}(?:-?\d|{_QUOTE}|true\b|false\b|null\b|@@?\w|select\b|{_SQL_FUNC}\s{{0,3}}\((?!s\)))"
@@ -774,9 +782,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "dangerous_tag",
         2,
-        # (not <meta charset="utf-8">, which opens the HTML a copy from Google Docs pastes; a
-        # charset such as UTF-7 is a way to smuggle script)
-        r"<\s{0,3}/?\s{0,3}(?:iframe|frame|frameset|object|embed|applet|base|meta(?!\s{1,3}charset\s{0,3}=\s{0,3}[\"']?(?:utf-?8|iso-8859-1|windows-1252)[\"']?\s{0,3}/?>)|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
+        # (not <meta charset="utf-8">, which opens the HTML a copy from Google Docs pastes, nor
+        # its http-equiv="Content-Type" form, nor a <meta name=... content=...> alone (the
+        # viewport, a generator): what a pasted page or mail's HTML opens with; a charset such
+        # as UTF-7 is a way to smuggle script, and http-equiv refresh/set-cookie block below)
+        rf"<\s{{0,3}}/?\s{{0,3}}(?:iframe|frame|frameset|object|embed|applet|base|meta(?!{_META_PLAIN})|svg|math|link|xml|xss|isindex|marquee|bgsound|layer|"
         r"ilayer|import|vmlframe|animate|set|handler|listener)\b",
     ),
     # a <meta> that redirects the page, sets a cookie or links a stylesheet: never in what a
@@ -819,7 +829,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "cdata",
         2,
-        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml))[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<",
+        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml)|(?:start|end)fragment-->)[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<!",
     ),
     (
         "xss",
@@ -1139,7 +1149,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("cmdi", "ifs", 3, r"\$\{?ifs\}?|\{(?:cat|ls|id|echo|wget|curl),"),
     ("cmdi", "jndi", 3, r"\$\{\s{0,3}(?:jndi|env|sys|java|lower|upper|::-)[:}]"),
-    ("cmdi", "redirect_sensitive", 2, r"[|>]\s{0,3}(?:/tmp/|/dev/null|/etc/|/var/www)"),
+    # (not "> /dev/null", which every script writes, nor a log's ">>> /etc/sudoers: error")
+    ("cmdi", "redirect_sensitive", 2, r"(?<!>>)[|>]\s{0,3}(?:/tmp/|/etc/|/var/www)"),
     (
         "cmdi",
         "sep_net",
@@ -1237,7 +1248,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         3,
         r"for(?<!\wfor)\s{1,20}(?:/[dflr]\s{1,20}(?:\"[^\"\n]{0,40}\"\s{1,20}|[^\s%]{1,40}\s{1,20})?)?%{1,2}[\w~@\[/_]{1,20}\s{1,20}in\s{0,3}\([^)\n]{0,80}\)\s{0,3}do\b",
     ),
-    ("cmdi", "here_string", 2, r"[a-z0-9]\s{0,3}<<<"),
+    # (a word after it on its line: not a log's ">>> /etc/sudoers: syntax error <<<")
+    ("cmdi", "here_string", 2, r"[a-z0-9]\s{0,3}<<<[ \t]{0,3}[^\s<]"),
     # decoded or reversed text piped into a shell (printf ...|base64 -d|sh; a value that only
     # ends by piping into one asks, through separator_command_prose: install instructions in a
     # post do that too)
@@ -3324,8 +3336,14 @@ _MIXED_SCRIPT = re.compile(
 _GREEK_CYRILLIC = re.compile(
     "[\u0370-\u03ff\u0400-\u04ff\u0131\u0307]"
 )  # what _MIXED_SCRIPT needs, one class
-# the same without the Turkish letters (what the encoding family flags), and its gate
-_MIXED_GREEK_CYRILLIC = re.compile("[a-z][\u0370-\u03ff\u0400-\u04ff]|[\u0370-\u03ff\u0400-\u04ff][a-z]")
+# what the encoding family flags, and its gate: a Greek or Cyrillic letter that looks Latin
+# (lower-cased: "\u0391" is "\u03b1") beside a Latin one, or any such letter between two
+# Latin ones ("scr\u0416ipt"). Not Turkish's dotless i, nor a symbol of science before or
+# after a word ("\u0394H", "\u03bbx", "\u03c0r\u00b2")
+_LOOKALIKE = "\u0430\u0432\u0435\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0456\u0458\u0455\u0501\u04cf\u03b1\u03b2\u03b5\u03b6\u03b7\u03b9\u03ba\u03bc\u03bd\u03bf\u03c1\u03c4\u03c5\u03c7"
+_MIXED_GREEK_CYRILLIC = re.compile(
+    f"[a-z][{_LOOKALIKE}]|[{_LOOKALIKE}][a-z]|[a-z][\u0370-\u03ff\u0400-\u04ff][a-z]"
+)
 _GREEK_CYRILLIC_ONLY = re.compile("[\u0370-\u03ff\u0400-\u04ff]")
 _HOMOGLYPHS = str.maketrans(
     "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u0501\u0131\u03b1\u03b5\u03bf\u03b9\u03bd\u03ba\u03c4\u03c1\u03c5\u03c7",
@@ -3688,11 +3706,39 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
         plain: dict[str, dict[str, int]] = {}
         _score_variants(_ESCAPED_MARKUP.sub(" ", value), plain, only="xss")
         own["xss"] = plain.get("xss") or {"escaped_markup": min(2, _family_score(xss))}
+    if xss and "tag_breakout" in xss and _opens_what_it_closes(value):
+        del xss["tag_breakout"]
     if own:
         _read_as_prose(value, own)
     for family, matched in own.items():
         if matched:
             hits.setdefault(family, {}).update(matched)
+
+
+_CLOSING_TAG = re.compile(
+    r"</\s{0,3}(title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option)\s{0,3}>",
+    re.IGNORECASE,
+)
+
+
+def _opens_what_it_closes(value: str) -> bool:
+    """A page or mail pasted whole (its <html> or <head> written) closes its own <title>
+    and <style>: there a closing tag is a breakout (xss.tag_breakout) only where the value
+    did not open that tag before it. (In a fragment a closed <style> or <iframe> still
+    counts: it is what a payload's own element looks like.)"""
+    lower = value.lower()
+    if "<html" not in lower and "<head" not in lower:
+        return False
+    opened: dict[str, int] = {}  # where each tag is first opened (the value's length: never)
+    closed = False
+    for m in _CLOSING_TAG.finditer(lower):
+        name, closed = m[1], True
+        if name not in opened:
+            found = re.search(rf"<{name}[\s>]", lower)
+            opened[name] = found.start() if found else len(lower)
+        if opened[name] > m.start():
+            return False
+    return closed
 
 
 def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
@@ -3718,6 +3764,12 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
                 own["cmdi"] = {"shell_in_prose": 2}
     if not _sentences(value):
         return
+    cmdi = own.get("cmdi")
+    if cmdi and _SHOWN_COMMAND.issuperset(cmdi) and _family_score(cmdi) < 3:
+        # a command line shown among sentences ("This is what I see:\n$ sudo du -sh
+        # /var/log/* | sort -h", a Dockerfile's RUN apt-get ... && rm -rf ..., a healthcheck's
+        # "sh -c '...'"), nothing a rule would block on: passes (session 15)
+        del own["cmdi"]
     pi = own.get("prompt_injection")
     if pi and _family_score(pi) >= 3 and _MENTION.search(value):
         # 'a web page that says "ignore your previous instructions"', 'typing something like
@@ -3762,6 +3814,17 @@ _MENTION = re.compile(
     re.IGNORECASE,
 )
 _MIN_FUNCTION_WORDS = 4
+# the command-family rules that only ask and that a command shown in a post fires: a line
+# that starts with a command, a shell started with one, a redirection, a shell's path, $(
+_SHOWN_COMMAND = frozenset(
+    (
+        "separator_command_prose",
+        "shell_invocation",
+        "redirect_sensitive",
+        "shell_path_mention",
+        "substitution",
+    )
+)
 
 # A command shown in a post: a Markdown code span or a $( ) substitution after a word and a
 # blank or an assignment's "=", and at least four words of letters around it
@@ -4486,9 +4549,10 @@ def _mixed_script(text: str) -> bool:
 
 
 def _greek_or_cyrillic_in_latin(text: str) -> bool:
-    """What the encoding family flags as mixed script: Greek or Cyrillic glued to Latin. Not
-    Turkish's dotless i next to Latin letters ("Y\u0131ld\u0131r\u0131m" is Turkish); the
-    homoglyph variant (_mixed_script) still reads "un\u0131on" as "union"."""
+    """What the encoding family flags as mixed script: a look-alike Greek or Cyrillic letter
+    glued to Latin (_MIXED_GREEK_CYRILLIC). Not Turkish's dotless i next to Latin letters
+    ("Y\u0131ld\u0131r\u0131m" is Turkish); the homoglyph variant (_mixed_script) still reads
+    "un\u0131on" as "union"."""
     return (
         _GREEK_CYRILLIC_ONLY.search(text) is not None
         and _MIXED_GREEK_CYRILLIC.search(text.lower()) is not None

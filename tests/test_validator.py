@@ -2136,8 +2136,10 @@ def test_tags_inside_words_and_computed_calls_in_code_pass(text):
     assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
 
 
-def test_a_pasted_pages_content_type_meta_only_asks():
+def test_a_pasted_pages_content_type_meta_passes_and_a_utf7_one_asks():
     text = '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+    assert inspect(as_json(text), "application/json").verdict == "allow"
+    text = '<meta http-equiv="Content-Type" content="text/html; charset=utf-7">'
     assert inspect(as_json(text), "application/json").verdict == "ask_ai"
 
 
@@ -2379,3 +2381,66 @@ def test_external_entities_and_header_injection_block(payload):
 )
 def test_doctypes_and_header_lines_in_text_pass(text):
     assert inspect(as_json(text), "application/json").verdict == "allow"
+
+
+# Session 15: what pasted pages, mail HTML, science notes and ops posts hold (classes from the
+# look half of fresh6, a blind hard-benign set), and the attacks next to them
+PASTED_PAGES_AND_NOTES = [
+    # a newsletter or a Word document pasted whole: its own <title> and <style> closed, its
+    # <meta> naming the viewport, the generator, the content type
+    '<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />\n'
+    '<meta name="viewport" content="width=device-width, initial-scale=1" />\n<title>Autumn fair</title>\n'
+    "<style>td { padding: 8px; }</style>\n</head>\n<body><p>Stalls open at <b>10am</b>.</p></body>\n</html>",
+    '<html><head><meta name=ProgId content=Word.Document><meta name=Generator content="Microsoft Word 15">'
+    "<style>p.MsoNormal {margin:0cm;}</style></head><body><p class=MsoNormal>Minutes of the AGM</p></body></html>",
+    # a copy from a browser (the clipboard's fragment markers) and an XML config file
+    '<html><body><!--StartFragment--><span style="color: #333">Gate B, not the main entrance.</span><!--EndFragment--></body></html>',
+    '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n    <add key="Mode" value="Live" />\n'
+    "  </appSettings>\n</configuration>",
+    # Greek letters of science beside Latin ones
+    "Enthalpy: \u0394H = -286 kJ/mol, and the wavelength \u03bbmax is 450 nm; area = \u03c0r\u00b2.",
+    # a command shown among sentences: output piped to /dev/null, a log's ">>> /etc/..."
+    "This is what I ran on the box, and it printed nothing at all:\n\n$ sudo du -sh /var/cache/* 2>/dev/null | sort -h | tail -n 3\n\n"
+    "Is it safe to clear the cache folder while the service is running?",
+    "After I edited the file by hand, every sudo call says:\n>>> /etc/sudoers: syntax error near line 12 <<<\n"
+    "Do I have to boot into recovery mode to fix it?",
+    "The healthcheck in our compose file is curl -fs http://localhost/health > /dev/null || exit 1 and it "
+    "still marks the container as unhealthy. What am I missing here?",
+]
+PASTED_PAGES_ATTACKS = [
+    "</title><script>alert(1)</script>",
+    '<STYLE TYPE="text/javascript">alert(1);</STYLE>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<meta name="x" content="y" http-equiv="refresh">',
+    "<html><title>x</title></textarea><svg onload=alert(1)>",
+    '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    "a; cat /etc/passwd > /tmp/out",
+    "x && echo 1 >> /etc/crontab",
+]
+
+
+@pytest.mark.parametrize("text", PASTED_PAGES_AND_NOTES)
+def test_pasted_pages_science_notes_and_shown_commands_pass(text):
+    found = inspect(as_json(text), "application/json", pi_model=False)
+    assert found.verdict == "allow", found
+
+
+@pytest.mark.parametrize("text", PASTED_PAGES_ATTACKS)
+def test_breakouts_meta_refresh_and_redirections_next_to_them_are_flagged(text):
+    assert inspect(as_json(text), "application/json").verdict != "allow"
+
+
+def test_look_alike_letters_glued_to_latin_still_flag_mixed_script():
+    for text in ("p\u0430ypal login", "scr\u0416ipt", "\u0391dmin"):
+        assert "encoding.mixed_script" in inspect(text, "text/plain").rules, text
+    for text in ("\u0394H is negative", "\u03bbx.x", "\u041c\u043e\u0441\u043a\u0432\u0430 2024"):
+        assert "encoding.mixed_script" not in inspect(text, "text/plain").rules, text
+
+
+def test_a_closing_tag_the_page_did_not_open_is_still_a_breakout():
+    from smartlayer.validator import _opens_what_it_closes
+
+    assert _opens_what_it_closes("<html><title>a</title><style>b</style></html>")
+    assert not _opens_what_it_closes("<html></title><title>a</title>")  # closed before it was opened
+    assert not _opens_what_it_closes("<title>a</title>")  # a fragment, not a page
+    assert not _opens_what_it_closes("<html>" + "a" * 200_000 + "</title>" * 20_000)

@@ -51,7 +51,7 @@ def texts(prose: str | None) -> list[tuple[str, str, str, str, bool]]:
                 out.append((f"{split}:{name}:{n}", group, row["body"], row["content_type"], visible))
     for n, (lang, excerpt) in enumerate(code_excerpts()):
         post = f"I have this code:\n\n{excerpt}\n\nWhat am I doing wrong?"  # as validator_docs_scan.py --code
-        body = json.dumps({"title": "Help", "body": post})
+        body = json.dumps({"title": "Help with my code", "body": post})
         out.append((f"code:{n}", f"code:{lang}", body, "application/json", True))
     if prose:
         with open(prose, encoding="utf-8") as fh:

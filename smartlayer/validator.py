@@ -348,7 +348,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "sqli",
         "dbms_objects",
         2,
-        r"\b(?:information_schema|sysobjects|syscolumns|sys\.objects|pg_catalog|pg_shadow|mysql\.user|sqlite_master|"
+        r"\b(?:information_schema|sysobjects|syscolumns|sys\.objects|pg_catalog(?!\.(?:text|int[248]|oid|bool|trigger|regclass|regtype|regproc|varchar|name|numeric|float[48]|array_length)\b)|pg_shadow|mysql\.user|sqlite_master|"
         r"all_tables|user_tables|sysibm\.sysdummy1|rdb\$database|msysaccessobjects)\b|@@(?:version|datadir|hostname|servername)\b",
     ),
     (
@@ -829,7 +829,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "cdata",
         2,
-        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml)|(?:start|end)fragment-->)[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<!",
+        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml)|(?:start|end)fragment-->)[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<!(?:entity|doctype[^>\[]{0,200}(?:\[|system\s{1,3}[\"'](?!urn:)))",
     ),
     (
         "xss",
@@ -1341,7 +1341,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "alias_definition",
         2,
-        r"alias(?<![\w.-]alias)\s{1,3}(?:-p\s{1,3}|[+-][a-z]{1,3}\s{1,3})?[\w.+-]{1,20}=\S",
+        r"alias(?<![\w.<-]alias)\s{1,3}(?:-p\s{1,3}|[+-][a-z]{1,3}\s{1,3})?[\w.+-]{1,20}=\S",
     ),
     # Prompt injection --------------------------------------------------------------------
     (

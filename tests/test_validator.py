@@ -2397,6 +2397,10 @@ PASTED_PAGES_AND_NOTES = [
     '<html><body><!--StartFragment--><span style="color: #333">Gate B, not the main entrance.</span><!--EndFragment--></body></html>',
     '<?xml version="1.0" encoding="utf-8"?>\n<configuration>\n  <appSettings>\n    <add key="Mode" value="Live" />\n'
     "  </appSettings>\n</configuration>",
+    # a fontconfig file (its DTD named by a URN, <alias binding=...>), casts in a Postgres script
+    '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+    '  <alias binding="same">\n    <family>Inter</family>\n  </alias>\n</fontconfig>',
+    "CREATE FUNCTION note_change() RETURNS pg_catalog.trigger AS $$ SELECT $1::pg_catalog.text $$ LANGUAGE sql;",
     # Greek letters of science beside Latin ones
     "Enthalpy: \u0394H = -286 kJ/mol, and the wavelength \u03bbmax is 450 nm; area = \u03c0r\u00b2.",
     # a command shown among sentences: output piped to /dev/null, a log's ">>> /etc/..."
@@ -2414,6 +2418,9 @@ PASTED_PAGES_ATTACKS = [
     '<meta name="x" content="y" http-equiv="refresh">',
     "<html><title>x</title></textarea><svg onload=alert(1)>",
     '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    '<?xml-stylesheet type="text/css"?><!DOCTYPE x SYSTEM "test.dtd"><x>&x;</x>',
+    "' union select usename from pg_catalog.pg_user--",
+    "alias ls='rm -rf ~'",
     "a; cat /etc/passwd > /tmp/out",
     "x && echo 1 >> /etc/crontab",
 ]

@@ -1071,8 +1071,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "shell_paths",
         3,
         # (not a shell's error message: "/bin/sh: ./start.sh: not found")
-        r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])|/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|"
-        r"/bin/(?:ba|z|k|da)?sh\s{0,3}$|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
+        # (nor a script's first line, "#!/bin/sh -e": after "#" the shell reads a comment)
+        r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])|"
+        r"(?<!#!)(?<!#! )(?:/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|/bin/(?:ba|z|k|da)?sh\s{0,3}$)|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
         rf"(?:^|[;&|`(<>]\s{{0,3}}|\b(?:exec|spawn|system)\s{{1,3}}){_SHELL_INVOCATION}|"
         # or running a reconnaissance command ("time sh -c whoami", "cmd /c dir")
         rf"{_SHELL_INVOCATION}\s{{1,3}}['\"]?\s{{0,3}}(?:whoami|id|uname|pwd|ifconfig|ipconfig|systeminfo|netstat|hostname|tasklist|"
@@ -1081,7 +1082,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
     # a shell started with a command, in a line of prose or code ("docker run img sh -c '...'",
     # a batch file's "cmd /c"): the AI is asked
     ("cmdi", "shell_invocation", 2, _SHELL_INVOCATION),
-    ("cmdi", "shell_path_mention", 2, r"/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])"),
+    ("cmdi", "shell_path_mention", 2, r"(?<!#!)(?<!#! )/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])"),
     ("cmdi", "substitution", 2, r"\$\(\s{0,3}[a-z]"),
     ("cmdi", "shellshock", 3, r"\(\s{0,3}\)\s{0,3}\{\s{0,3}:\s{0,3};\s{0,3}\}\s{0,3};"),
     (

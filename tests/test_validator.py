@@ -2401,6 +2401,8 @@ PASTED_PAGES_AND_NOTES = [
     '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
     '  <alias binding="same">\n    <family>Inter</family>\n  </alias>\n</fontconfig>',
     "CREATE FUNCTION note_change() RETURNS pg_catalog.trigger AS $$ SELECT $1::pg_catalog.text $$ LANGUAGE sql;",
+    # a script's first line
+    'Why does this exit at once?\n\n#!/bin/sh -e\nDATA=/srv/data\nmkdir -p "$DATA"\nrsync -a ~/in/ "$DATA/"',
     # Greek letters of science beside Latin ones
     "Enthalpy: \u0394H = -286 kJ/mol, and the wavelength \u03bbmax is 450 nm; area = \u03c0r\u00b2.",
     # a command shown among sentences: output piped to /dev/null, a log's ">>> /etc/..."
@@ -2421,6 +2423,8 @@ PASTED_PAGES_ATTACKS = [
     '<?xml-stylesheet type="text/css"?><!DOCTYPE x SYSTEM "test.dtd"><x>&x;</x>',
     "' union select usename from pg_catalog.pg_user--",
     "alias ls='rm -rf ~'",
+    "; /bin/sh -i",
+    "x | /bin/bash",
     "a; cat /etc/passwd > /tmp/out",
     "x && echo 1 >> /etc/crontab",
 ]

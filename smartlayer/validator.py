@@ -3759,10 +3759,15 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
         if bare != value and len(_PROSE_WORDS.findall(bare.lower())) >= _MIN_PROSE_WORDS:
             outside: dict[str, dict[str, int]] = {}
             _score_variants(bare, outside, only="cmdi")
-            if not outside.get("cmdi"):
-                own["cmdi"] = {"shell_in_prose": 2} if _family_score(cmdi) >= 3 else {}
-            elif _family_score(outside["cmdi"]) < 3 <= _family_score(cmdi):
-                own["cmdi"] = {"shell_in_prose": 2}
+            if _family_score(outside.get("cmdi") or {}) < 3 <= _family_score(cmdi):
+                # the spans made it block: one that would block alone asks; spans that only
+                # did so beside the rest (a `journalctl --vacuum-size=500M` after a command
+                # line) leave the rest's rules (session 15)
+                own["cmdi"] = (
+                    {"shell_in_prose": 2} if _spans_block(value) else dict(outside.get("cmdi") or {})
+                )
+            elif not outside.get("cmdi"):
+                own["cmdi"] = {}
     if not _sentences(value):
         return
     cmdi = own.get("cmdi")
@@ -3790,6 +3795,16 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
             # weak signs only, which together would block (a post quoting a UNION of two
             # queries, a one-liner with "2>/dev/null | sort"): the AI is asked
             own[family] = {max(matched, key=matched.__getitem__): 2}
+
+
+def _spans_block(value: str) -> bool:
+    """Whether one of the value's code spans or substitutions (_CODE_SPANS) would block alone."""
+    for m in _CODE_SPANS.finditer(value):
+        alone: dict[str, dict[str, int]] = {}
+        _score_variants(m.group().strip("`"), alone, only="cmdi")
+        if _family_score(alone.get("cmdi") or {}) >= 3:
+            return True
+    return False
 
 
 def _sentences(value: str) -> bool:

@@ -2401,6 +2401,9 @@ PASTED_PAGES_AND_NOTES = [
     '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
     '  <alias binding="same">\n    <family>Inter</family>\n  </alias>\n</fontconfig>',
     "CREATE FUNCTION note_change() RETURNS pg_catalog.trigger AS $$ SELECT $1::pg_catalog.text $$ LANGUAGE sql;",
+    # a command line shown, and a code span that blocks only beside it
+    "Disk is full again. This is what I see:\n\n$ sudo du -sh /var/log/* | sort -h | tail -n 3\n4.1G\t/var/log/journal\n\n"
+    "Can I run `sudo journalctl --vacuum-size=200M` on a live box, and how do I make that stick?",
     # a script's first line
     'Why does this exit at once?\n\n#!/bin/sh -e\nDATA=/srv/data\nmkdir -p "$DATA"\nrsync -a ~/in/ "$DATA/"',
     # Greek letters of science beside Latin ones

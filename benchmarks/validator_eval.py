@@ -58,12 +58,14 @@ SPLITS = (
     "fresh4",
     "fresh5",
     "fresh6",
+    "fresh7",
     "prompts",
 )
 HALF_SALT = {
     "fresh4": "f4:",
     "fresh5": "f5:",
     "fresh6": "f6:",
+    "fresh7": "f7:",
 }  # any other split: "f3:" (fresh3's salt, unchanged)
 
 

@@ -4,11 +4,14 @@
     python fresh5/build_fresh5.py   # reads fresh5/raw/*.jsonl; writes fresh5/attacks_<family>.jsonl
                                     # and fresh5/benign_hard.jsonl
     python fresh5/build_fresh5.py fresh6   # the same for fresh6/ (a second written benign set)
+    python fresh5/build_fresh5.py fresh7   # and fresh7/ (a third, and prompt injections written blind)
 
 Inputs (see SOURCES.md, section "Fresh5"):
   raw/attacks_collected.jsonl     {"payload", "family", "source"}: PayloadsAllTheThings' wordlists
                                   (SQL, XSS, traversal and file inclusion, command and template
                                   injection), copied line by line through a code index
+  raw/pi_written.jsonl            {"text", "category"} (fresh7 only): prompt injections written for
+                                  the set by a helper that never saw the project
   raw/benign_hard_written.jsonl   {"text", "category"}: 420 tricky benign texts in 12 categories,
                                   written for this set by a helper that never saw the validator,
                                   its tests, its docs or this corpus
@@ -95,6 +98,26 @@ def main() -> None:
                 "content_type": ct,
                 "family": fam,
                 "source": row["source"],
+                "payload": p,
+                "carrier": carr,
+            }
+        )
+    for row in _read("pi_written.jsonl"):  # fresh7: prompt injections written blind
+        p, fam = row["text"], "prompt_injection"
+        st = stats.setdefault(fam, [0, 0])
+        st[0] += 1
+        n = norm(p)
+        if p in old or n in old or n in seen:
+            continue
+        seen.add(n)
+        st[1] += 1
+        body, ct, carr = carrier(p, fam)
+        out.setdefault(f"attacks_{fam}", []).append(
+            {
+                "body": body,
+                "content_type": ct,
+                "family": fam,
+                "source": "written:" + row["category"],
                 "payload": p,
                 "carrier": carr,
             }

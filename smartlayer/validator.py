@@ -221,6 +221,21 @@ _NOT_MY = (
 _FIRST_OR_LAST_LINE = r"(?:\A|^(?=[^\n]{0,160}\Z))"
 # a shell given a command to run (cmdi)
 _SHELL_INVOCATION = r"(?:\bbash\s{1,3}-[ic]\b|\bsh\s{1,3}-c\b|\bcmd(?:\.exe)?\s{1,3}/[ck]\b|\bpowershell(?:\.exe)?\s{1,3}-(?:e|enc|nop|c|command|w)\b)"
+# session 15's rules for text that speaks to the AI reading it: what names that AI
+_AI_READER = (
+    r"(?:ai|llm|gpt|chatbot|language\s{1,3}model|summari[sz]er|(?:ai|llm|autonomous|browsing|shopping)\s{1,3}(?:[\w-]{1,20}\s{1,3})?"
+    r"(?:assistant|agent|bot|model|system|screener|reviewer|recruiter)|assistant)"
+)
+# a Markdown link or image (or a reference-style link) whose address ends in a parameter to
+# fill, and the words that tell the model to fill it
+_MD_LINK = (
+    r"(?:!?\[[^\]\n]{0,60}\]\(\s{0,3}|\[\d{1,3}\]:\s{0,3})https?://[^\s)]{0,200}[?&/][\w-]{0,30}(?:=|\{)"
+)
+_FILL_IN = (
+    r"(?:replac(?:e|es|ing)|substitut\w{1,5}|fill(?:ing|ed)?\s{1,3}in|append|url-?encod\w{1,3}|base64[ -]?encod\w{1,3}|after\s{1,3}[\w-]{1,20}=|"
+    r"where\s{1,3}[\w]{1,30}\s{1,3}(?:is|are)|place\s{1,3}the|followed\s{1,3}by\s{1,3}the|with\s{1,3}the\s{1,3}(?:value|values|customer|user)|"
+    r"using\s{1,3}the\s{1,3}(?:[\w-]{1,20}\s{1,3}){0,2}(?:number|address|name|password|token|key|details)|encodes\s{1,3}(?:our|the|this)\s{1,3}(?:chat|conversation))"
+)
 # ignore_instructions: the words between the verb and its object ("ignore all of your previous
 # instructions"), those among them that point at the model's own or earlier instructions, the objects
 _IGNORE_WORD = (
@@ -229,7 +244,7 @@ _IGNORE_WORD = (
 )
 _IGNORE_EARLIER = r"(?:your|you|previous|prior|above|earlier|preceding|foregoing|former|initial|original|system|told|learned)"
 _IGNORE_OBJECT = (
-    r"(?:instructions?|prompts?|rules|directions|directives|guidelines|commands|guardrails|restrictions|constraints|context|"
+    r"(?:instructions?|prompts?|rules|directions|directives|guidelines|guidance|commands|guardrails|restrictions|constraints|context|"
     r"programming|orders|training|before|polic(?:y|ies))"
 )
 _DEFENSIVE_TAIL = (
@@ -1356,7 +1371,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # verbs of technical prose ("skip these instructions if...", "drop the constraints",
         # "settings that override the rules"): only with words that point at the model's own
         # instructions or at earlier ones
-        rf"(?:override|bypass|skip|drop)\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}}{_IGNORE_EARLIER}\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}})"
+        rf"(?:override|bypass|skip|drop|clear|erase|wipe)\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}}{_IGNORE_EARLIER}\s{{1,3}}(?:{_IGNORE_WORD}\s{{1,3}}){{0,5}})"
         rf"{_IGNORE_OBJECT}{_DEFENSIVE_TAIL}|"
         # the system's message, what the model was told, rules treated as void
         r"\b(?:ignore|disregard|forget)\s{1,3}(?:the\s{1,3}|your\s{1,3})?(?:system|developer)\s{1,3}(?:message|note|prompt)s?\b|"
@@ -1686,9 +1701,11 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "foreign_override",
         3,
         rf"\b(?:ignore|esque[çc]a|desconsidere)\b{_NOT_MY}.{{0,40}}\binstru[çc][õo]es|\b(?:ignora|dimentica)\b{_NOT_MY}.{{0,40}}\bistruzioni|"
-        rf"\bnegeer\b{_NOT_MY}.{{0,40}}\binstructies|\bzignoruj\b{_NOT_MY}.{{0,40}}\binstrukcj|(?:игнорируй|забудь)(?:те)?\b{_NOT_MY}.{{0,40}}инструкци|"
+        rf"\bnegeer\b{_NOT_MY}.{{0,40}}\binstructies|\bzignoruj\b{_NOT_MY}.{{0,40}}\b(?:instrukcj|polece[nń])|(?:игнорируй|забудь)(?:те)?\b{_NOT_MY}.{{0,40}}инструкци|"
+        # Ukrainian, Indonesian / Malay (session 15)
+        r"(?:ігноруй|забудь)(?:те)?\b.{0,40}(?:вказівк|інструкці)|\babaikan\s{1,3}(?:semua\s{1,3})?(?:instruksi|perintah|arahan)|"
         r"\b(?:zaboravi|ignoriraj|ignoriši)\b.{0,40}\b(?:instrukcije|upute|uputstva)|"
-        r"忽略(?:之前|以上|上面|所有)的?(?:所有)?(?:指示|指令|说明|规则)|指示を無視|이전\s{0,3}지시\S{0,3}\s{0,3}무시|"
+        r"忽略(?:之前|以上|上面|所有)的?(?:所有)?(?:指示|指令|说明|规则)|指示を無視|이전\S{0,2}\s{0,3}(?:모든\s{0,3})?지시\S{0,3}\s{0,3}무시|"
         r"تجاهل\s{1,3}(?:جميع|كل)\s{1,3}التعليمات|निर्देशों\s{1,3}को\s{1,3}(?:अनदेखा|भूल)",
     ),
     (
@@ -1964,6 +1981,78 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?:the\s{1,3})?(?:maintenance|developer|debug|god|admin|sudo|root|unrestricted|jailbreak|jailbroken|dan|unlocked|unfiltered|"
         r"uncensored|evil|chaos|opposite|dev|[a-z]{2,12}gpt)\s{1,3}mode\b(?!\s{1,3}(?:on|in|for)\s{1,3}(?:my|your|the|an?|android|ios|iphone|windows|chrome))",
     ),
+    # Session 15, from the look half of fresh7 (prompt injections written blind): text that
+    # speaks to the AI that will read it (a review, a CV, an e-mail, a page, a knowledge-base
+    # article carrying orders for the summariser, the mail assistant, the shopping agent)
+    (
+        "prompt_injection",
+        "ai_reader",
+        3,
+        rf"\b{_AI_READER}s?\s{{1,3}}(?:that\s{{1,3}}(?:is|are)\s{{1,3}}|who\s{{1,3}}(?:is|are)\s{{1,3}})?(?:reading|processing|summari[sz]ing|"
+        r"parsing|triaging|visiting|browsing|reviewing|screening|analy[sz]ing|indexing|generating|crawling)\s{1,3}(?:this|these|the\s{1,3}"
+        r"(?:following|above|executive|summary)|my|our)\b|\bagents?\s{1,3}(?:visiting|browsing|crawling)\s{1,3}this\b|"
+        rf"\bif\s{{1,3}}(?:an?\s{{1,3}}|you\s{{1,3}}are\s{{1,3}}(?:an?\s{{1,3}})?)(?:[\w-]{{1,20}}\s{{1,3}}){{0,2}}{_AI_READER}s?\b(?:\s{{1,3}}(?:is|are))?"
+        r"\s{0,3}(?:reading|processing|summari[sz]ing|parsing|triaging|reviewing|[:,])|"
+        r"\b(?:intended|meant|written)\s{1,3}(?:only\s{1,3}|solely\s{1,3})?for\s{1,3}(?:ai|llms?|language\s{1,3}models?|automated)\b|"
+        r"\bfor\s{1,3}whoever'?s?\s{1,3}(?:ai|assistant|bot|agent)\b",
+    ),
+    # a note or an order labelled for the AI ("[Note for AI summaries: ...]", "Instructions for
+    # the caption generator:", "AI screener: disregard the rubric"): the AI is asked; both, or
+    # either beside another sign, block
+    (
+        "prompt_injection",
+        "note_for_ai",
+        2,
+        r"\b(?:instructions?|note|notes|notice|message|directive|reminder|memo)\s{1,3}(?:for|to)\s{1,3}(?:the\s{1,3}|any\s{1,3}|all\s{1,3}|an?\s{1,3})?"
+        rf"(?:{_AI_READER}|summary\s{{1,3}}bot|answering\s{{1,3}}model|(?:automated|email|mail|shopping|caption|review)\s{{1,3}}"
+        r"(?:[\w-]{1,20}\s{1,3}){0,2}(?:assistants?|agents?|bots?|systems?|generators?|reviewers?|screeners?))s?\b(?!\s{1,3}(?:team|group|lab|"
+        r"committee|department|working|research|ethics|policy|product|feature|project|roadmap|strategy|act|budget|developers?|engineers?|"
+        r"researchers?|people|experts?|practitioners?|enthusiasts?|users?|community|folks|companies|vendors?|startups?|builders?|teams)\b)",
+    ),
+    (
+        "prompt_injection",
+        "ai_vocative",
+        2,
+        r"(?:^|[\[(|.;]\s{0,3}|\s-\s{1,3})(?:dear\s{1,3}|attention\s{1,3})?(?:the\s{1,3})?(?:ai|llm|gpt|chatbot|assistant|agent|bot|summari[sz]er|"
+        r"(?:ai|llm)\s{1,3}(?:[\w-]{1,20}\s{1,3}){0,2}(?:assistant|agent|bot|screener|reviewer|recruiter|model)s?)\s{0,3}[:,]\s{0,3}"
+        r"(?:please\s{1,3})?(?:do\s{1,3}not|don't|ignore|disregard|forward|send|delete|reply|add|append|include|insert|update|mark|accept|share|"
+        r"tell|say|state|report|write|classify|rate|recommend|search|click|execute|run|read\s{1,3}back|list|set|skip|always|never|upgrade|"
+        r"open|output|print|email|approve|transfer|move|give)\b",
+    ),
+    # a link or an image to render whose address the model is to fill with what it knows (the
+    # conversation, the user's e-mail, a token): data sent out as the page loads it
+    (
+        "prompt_injection",
+        "exfil_link",
+        2,
+        rf"{_MD_LINK}[^\n]{{0,300}}{_FILL_IN}|{_FILL_IN}[^\n]{{0,300}}{_MD_LINK}",
+    ),
+    # secrets the model holds, asked for; other people's data; something hidden from the user
+    (
+        "prompt_injection",
+        "context_secret",
+        2,
+        r"\b(?:passwords?|keys?|tokens?|secrets?|credentials?|criteria)\b(?:\s{1,3}[\w'-]{1,15}){0,5}\s{1,3}(?:from|in|within)\s{1,3}"
+        r"your\s{1,3}(?:(?:system\s{1,3})?prompt|context|instructions)\b",
+    ),
+    (
+        "prompt_injection",
+        "others_data",
+        2,
+        # (not "other users' data": what a privacy policy or a test plan names)
+        r"\b(?:all\s{1,3}|the\s{1,3})?other\s{1,3}(?:users?|customers?|members)(?:'s?|s')\s{1,3}(?:questions|messages|conversations|chats|prompts|"
+        r"requests)\b|\bwhat\s{1,3}did\s{1,3}the\s{1,3}(?:previous|last|other)"
+        r"\s{1,3}(?:customer|user|person|caller)\s{1,3}(?:ask|say|want|order)\b|\b(?:of|from)\s{1,3}all\s{1,3}(?:the\s{1,3})?other\s{1,3}users\b",
+    ),
+    (
+        "prompt_injection",
+        "hidden_from_user",
+        0,
+        r"\b(?:don'?t|do\s{1,3}not|never|without)\s{1,3}(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|alert(?:ing)?|show(?:ing)?)"
+        r"\s{1,3}(?:this\s{1,3}(?:step\s{1,3})?(?:to|in)\s{1,3})?(?:the\s{1,3}|this\s{1,3})?(?:user|mailbox\s{1,3}owner|account\s{1,3}owner|"
+        r"recipient|owner|daily\s{1,3}(?:summary|digest))\b|\bso\s{1,3}(?:that\s{1,3})?it\s{1,3}doesn'?t\s{1,3}stand\s{1,3}out\b|"
+        r"\b(?:archive|delete|forward)\s{1,3}(?:it|them)\s{1,3}silently\b|\bnichts\s{1,3}sagen\b|нічого\s{1,3}не\s{1,3}кажи",
+    ),
     # content that gives the model orders (indirect injection in documents, images, tools)
     (
         "prompt_injection",
@@ -1980,7 +2069,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"all|every|an?)\s{1,3}(?:\w{1,12}\s{1,3})?(?:ai|llm|chatbot|language\s{1,3}model|assistant(?!\s{1,3}(?:manager|director|editor|professor|"
         # (not "routes requests to a large language model (LLM) provider")
         r"coach|principal|teacher|coordinator)))s?\b(?!\s{1,3}(?:\(\w{1,10}\)\s{1,3})?(?:model|act|ethics|providers?|apis?|endpoints?|"
-        r"services?|gateways?|vendors?|servers?|calls?)\b)",
+        r"services?|gateways?|vendors?|servers?|calls?|team|group|lab|committee|department|research|policy|product|roadmap|strategy|budget)\b)",
     ),
     (
         "prompt_injection",
@@ -3062,7 +3151,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             precedence verbatim delimiters above supposed allowed hiding treat memorize memorise persist retain
             silently append inject embed hidden endpoint credentials history payload width encoded base64 rot13 morse
             filtering suspended regardless boundaries vorherigen bisherigen vorigen folgen olvide olvidar follows tasks
-            vorangegangenen vorhergehenden abweichend obigen zaboravi ignoriraj
+            vorangegangenen vorhergehenden abweichend obigen zaboravi ignoriraj agents
             acrostic anagram reversed backwards leetspeak fragments filter catch unparaphrased trained training
             exactly reproduce hedging lecture refusing declining omit apologize apologise decline moralize cannot
             whiteboard photo image screenshot caption metadata qr barcode command precedes instructs authorizes
@@ -3071,6 +3160,10 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
         # (given_before's, task_hijack_plain's and leak_verbatim's phrases are made of common words)
         (
             "before my ",
+            "other user",  # (others_data, session 15)
+            "other customer",
+            "previous customer",
+            "previous user",
             "of this conversation",
             "of the conversation",
             "of our conversation",

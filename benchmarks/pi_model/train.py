@@ -100,6 +100,27 @@ def training_docs(args) -> tuple[list[list[str]], list[list[str]], dict]:
                 if len(t) >= 3:
                     neg.append(t)
         sizes["neg_extra_benign_hard_values"] = len(neg) - n0
+    if args.look:
+        # the look halves of the blind sets (session 15): fresh7's prompt injections written
+        # blind are positives, the hard benign texts of fresh5/6/7 negatives; their check halves
+        # (validator_eval.py --half check) stay unseen, to measure what this did
+        sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+        from validator_eval import HALF_SALT, half_of
+
+        n0, n1 = len(pos), len(neg)
+        for split in ("fresh5", "fresh6", "fresh7"):
+            for name, rows in load_split(split).items():
+                for r in rows:
+                    if half_of(r, HALF_SALT[split]) != "look":
+                        continue
+                    if name == "attacks_prompt_injection":
+                        t = tokens(normalize(r["payload"]))
+                        if len(t) >= 3:
+                            pos.append(t)
+                    elif name == "benign_hard":
+                        neg.extend(t for t in map(tokens, body_values(r)) if len(t) >= 3)
+        sizes["pos_look_pi"] = len(pos) - n0
+        sizes["neg_look_benign_hard_values"] = len(neg) - n1
     n0 = len(neg)
     prose = load_prose("train", args.per_group)
     for r in prose:
@@ -168,6 +189,7 @@ def main(argv=None) -> int:
         "--extra-no-neg", action="store_true", help="with --extra: its injections only, not its benign texts"
     )
     ap.add_argument("--augment", action="store_true", help="also short dev payloads embedded in train prose")
+    ap.add_argument("--look", action="store_true", help="also fresh5/6/7 look halves (check halves unseen)")
     ap.add_argument(
         "--bigrams", action="store_true", help="bigram features too (no better on holdout, twice the cost)"
     )
@@ -260,7 +282,7 @@ def main(argv=None) -> int:
     meta["trained"] = (
         f"benchmarks/pi_model/train.py --window {W} --t1 {args.t1} --t2 {args.t2} --t3 {args.t3} --per-group {args.per_group} --min-df {args.min_df} "  # noqa: E501
         f"--C {args.C} --pos-weight {args.pos_weight} --keep-top {args.keep_top} "
-        f"--max-features {args.max_features}{' --bigrams' if args.bigrams else ''}{' --no-dev-benign' if args.no_dev_benign else ''}{' --augment' if args.augment else ''}{f' --extra {args.extra}' if args.extra else ''}{' --extra-no-neg' if args.extra_no_neg else ''}{f' --min-weight {args.min_weight}' if args.min_weight is not None else ''}; sklearn {sklearn.__version__} liblinear"  # noqa: E501
+        f"--max-features {args.max_features}{' --bigrams' if args.bigrams else ''}{' --no-dev-benign' if args.no_dev_benign else ''}{' --augment' if args.augment else ''}{f' --extra {args.extra}' if args.extra else ''}{' --extra-no-neg' if args.extra_no_neg else ''}{' --look' if args.look else ''}{f' --min-weight {args.min_weight}' if args.min_weight is not None else ''}; sklearn {sklearn.__version__} liblinear"  # noqa: E501
     )
     meta["data"] = ", ".join(f"{k}={v}" for k, v in sizes.items())
     os.makedirs(os.path.dirname(args.out), exist_ok=True)

@@ -790,7 +790,13 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         r"(?:href|src|action|formaction|data|xlink:href|background|poster|srcdoc|to|url|lowsrc|dynsrc|codebase|value|content)"
         r"\s{0,3}[=(]\s{0,3}['\"`]?\s{0,5}(?:javascript|vbscript|livescript|data\s{0,3}:\s{0,3}text/html|mocha)\s{0,3}:?",
     ),
-    ("xss", "js_scheme", 2, r"(?:^|[\s'\"(=`])(?:javascript|vbscript|livescript)\s{0,3}:"),
+    # (not a label in prose: "JavaScript: avoid inserting data into scripts")
+    (
+        "xss",
+        "js_scheme",
+        2,
+        r"(?:^|[\s'\"(=`])(?:javascript|vbscript|livescript)\s{0,3}:(?![ \t]{1,3}[a-z]{2,20}[ \t]{1,3}[a-z]{2,20}[ \t,.])",
+    ),
     ("xss", "js_scheme_call", 3, r"(?:javascript|vbscript)\s{0,3}:\s{0,5}[\w.$\[\]'\"]{0,40}\s{0,3}[(`=]"),
     ("xss", "data_html", 2, r"data\s{0,3}:\s{0,3}(?:text/html|image/svg\+xml|application/x?html)"),
     (
@@ -844,7 +850,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "cdata",
         2,
-        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml)|(?:start|end)fragment-->)[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<!(?:entity|doctype[^>\[]{0,200}(?:\[|system\s{1,3}[\"'](?!urn:)))",
+        r"<!\[cdata\[|<!--(?!\[if\s{1,3}(?:!\s{0,3})?(?:\(?\s{0,3})?(?:(?:gte?|lte?)\s{1,3})?(?:mso|ie|vml)|(?:start|end)fragment-->|\s{0,3}/?wp:[\w/-]{1,40}[\s{-])[^\n]{0,40}(?:script|<)|<\?xml[^>]{0,100}>\s{0,3}<!(?:entity|doctype[^>\[]{0,200}(?:\[|system\s{1,3}[\"'](?!urn:)))",
     ),
     (
         "xss",
@@ -1192,7 +1198,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "cmdi",
         "php_code",
         3,
-        r"<\?(?:php|=)|\$\{@\w{1,30}\(|\$\{\s{0,3}(?:system|exec|passthru|shell_exec|phpinfo|eval|assert|popen|proc_open|file_get_contents|"
+        # (not a template echoing a value through an escaping function: <?= htmlspecialchars($t) ?>)
+        r"<\?(?:php|=(?!\s{0,3}(?:htmlspecialchars|htmlentities|esc_html|esc_attr|esc_url|e|h|intval|number_format|json_encode|urlencode|"
+        r"rawurlencode|strip_tags|nl2br)\s{0,3}\(\s{0,3}\$\w{1,30}\s{0,3}\)\s{0,3};?\s{0,3}\?>))|\$\{@\w{1,30}\(|\$\{\s{0,3}(?:system|exec|passthru|shell_exec|phpinfo|eval|assert|popen|proc_open|file_get_contents|"
         r"file_put_contents|include|require|print|echo|var_dump|base64_decode|die|fopen|readfile|highlight_file|show_source)\s{0,3}\(|\{\$\{|"
         # (a request variable read, or run: not one a function is given in PHP quoted in a
         # post, htmlspecialchars($_GET['name']), isset($_POST['id']), strlen($_POST['n']))
@@ -3861,14 +3869,20 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
                 )
             elif not outside.get("cmdi"):
                 own["cmdi"] = {}
-    if not _sentences(value):
-        return
     cmdi = own.get("cmdi")
-    if cmdi and _SHOWN_COMMAND.issuperset(cmdi) and _family_score(cmdi) < 3:
+    if (
+        cmdi
+        and _SHOWN_COMMAND.issuperset(cmdi)
+        and _family_score(cmdi) < 3
+        and (_SHELL_SESSION.search(value) or _sentences(value))
+    ):
         # a command line shown among sentences ("This is what I see:\n$ sudo du -sh
         # /var/log/* | sort -h", a Dockerfile's RUN apt-get ... && rm -rf ..., a healthcheck's
-        # "sh -c '...'"), nothing a rule would block on: passes (session 15)
+        # "sh -c '...'"), or in a terminal session or a script pasted whole (its prompts, its
+        # "#!"), nothing a rule would block on: passes (session 15)
         del own["cmdi"]
+    if not _sentences(value):
+        return
     pi = own.get("prompt_injection")
     if pi and _family_score(pi) >= 3 and _MENTION.search(value):
         # 'a web page that says "ignore your previous instructions"', 'typing something like
@@ -3918,13 +3932,21 @@ _WORDS = re.compile(r"[a-z]+")
 # a quotation a word introduces as something said, written or typed (a mention, not an order)
 _MENTION = re.compile(
     r"(?P<cue>\b(?:says?|said|saying|like|such\s{1,3}as|whether|write|writes|wrote|writing|typ(?:e|es|ed|ing)|"
-    r"phrases?|words?|strings?|prompts?|messages?|e\.g\.|examples?|called|named|text)[:,]?\s{1,3})"
+    r"phrases?|words?|strings?|prompts?|messages?|e\.g\.|examples?|called|named|text|"
+    # (the same in other languages: "se l'utente scrive \"ignora le istruzioni precedenti\"")
+    r"scrive|scrivono|[ée]crit|[ée]crivent|escribe|escriben|escreve|schreibt|schreiben|digita|tape|tippt|pisze|пишет)[:,]?\s{1,3})"
     r"(?:\"(?P<quoted>[^\"\n]{1,100})\"|\u201c(?P<curly>[^\u201d\n]{1,100})\u201d)",
     re.IGNORECASE,
 )
 _MIN_FUNCTION_WORDS = 4
 # the command-family rules that only ask and that a command shown in a post fires: a line
 # that starts with a command, a shell started with one, a redirection, a shell's path, $(
+# a terminal session's prompt ("$ ", "# ", "user@host:~$ ", "PS C:\\> ") before a command, or a
+# script's "#!": what a pasted session or script shows
+_SHELL_SESSION = re.compile(
+    r"^(?:[$#][ \t]{1,3}[a-z]|[\w.-]{1,32}@[\w.-]{1,64}:[^\n$#]{0,80}[$#][ \t]{1,3}[a-z]|ps [a-z]:\\[^\n>]{0,80}>[ \t]{0,3}[a-z]|#![ \t]?/)",
+    re.MULTILINE | re.IGNORECASE,
+)
 _SHOWN_COMMAND = frozenset(
     (
         "separator_command_prose",

@@ -2404,6 +2404,15 @@ PASTED_PAGES_AND_NOTES = [
     # a command line shown, and a code span that blocks only beside it
     "Disk is full again. This is what I see:\n\n$ sudo du -sh /var/log/* | sort -h | tail -n 3\n4.1G\t/var/log/journal\n\n"
     "Can I run `sudo journalctl --vacuum-size=200M` on a live box, and how do I make that stick?",
+    # a terminal session pasted whole, a WordPress block, a PHP template escaping its value,
+    # "JavaScript:" as a label
+    "$ kubectl get pods -n web\nNAME        READY   STATUS\napi-7c9f     0/1     CrashLoopBackOff\n"
+    "$ kubectl logs api-7c9f -n web --previous | tail -2\nPermissionError: [Errno 13] Permission denied",
+    "deploy@web-01:~$ sudo du -xh --max-depth=1 /var | sort -rh | head -3\n12G\t/var\n9G\t/var/lib",
+    "<!-- wp:paragraph --><p>Raised <strong>&pound;1,200</strong>, thank you!</p><!-- /wp:paragraph -->"
+    '<!-- wp:image {"id":9} --><figure class="wp-block-image"><img src="/m.jpg" alt=""/></figure><!-- /wp:image -->',
+    "my input is value='<?= htmlspecialchars($title) ?>' and a title with an apostrophe breaks it",
+    "Output encoding rules. JavaScript: avoid inserting data into scripts. URLs: validate the scheme first.",
     # a script's first line
     'Why does this exit at once?\n\n#!/bin/sh -e\nDATA=/srv/data\nmkdir -p "$DATA"\nrsync -a ~/in/ "$DATA/"',
     # Greek letters of science beside Latin ones
@@ -2427,6 +2436,10 @@ PASTED_PAGES_ATTACKS = [
     "' union select usename from pg_catalog.pg_user--",
     "alias ls='rm -rf ~'",
     "; /bin/sh -i",
+    "<?= system($_GET['c']) ?>",
+    "<a href='javascript: alert(1)'>x</a>",
+    "<!-- x --><script>alert(1)</script>",
+    "$ cat /etc/passwd; rm -rf /",
     "x | /bin/bash",
     "a; cat /etc/passwd > /tmp/out",
     "x && echo 1 >> /etc/crontab",

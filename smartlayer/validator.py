@@ -3487,7 +3487,9 @@ def inspect(
     ``content_type`` picks the decoding (form, JSON, text); multipart and binary bodies are
     not inspected. Only the first ``max_body`` characters of the body and of the query string
     are inspected. A body the rules find clean may still get 1 point from the prompt-injection
-    word model (``pi_model``): it asks the AI, it never blocks. Never raises on any input.
+    word model (``pi_model``): it asks the AI, it never blocks on its own; it turns an order to
+    the model that one rule only asks about into a block (``_MODEL_CONFIRMS``). Never raises
+    on any input.
     """
     hits: dict[str, dict[str, int]] = {}
     values, mark = _values(body, content_type, query, max_body)
@@ -3528,6 +3530,17 @@ def inspect(
         family_score = _family_score(matched)
         if family_score == 0:  # supporting rules alone flag nothing
             continue
+        if (
+            family_score == 2
+            and family == "prompt_injection"
+            and pi_model
+            and not _MODEL_CONFIRMS.isdisjoint(matched)
+            and _pi_model.asks(values)
+        ):
+            # an order to the model that one rule only asks about, which the word model also
+            # reads as injection: two signs that agree block (session 15)
+            family_score = 3
+            rules.append("prompt_injection.pi_model")
         best = max(best, family_score)
         families.append(family)
         rules += [f"{family}.{name}" for name in matched]
@@ -3538,6 +3551,18 @@ def inspect(
 
 
 _PI_FAMILY = frozenset({"prompt_injection"})
+# the prompt-injection rules that only ask and that the word model may confirm into a block:
+# orders and leaks aimed at the model, not a persona, a role-play or a fiction (a chat user's
+# "act as my interview coach" reads as injection to the model too: awesome-chatgpt-prompts)
+_MODEL_CONFIRMS = frozenset(
+    """ai_reader note_for_ai ai_vocative exfil_link context_secret others_data content_commands_model
+    command_for_ai follow_embedded is_a_command addressed_agent for_any_ai leak_data inject_output
+    leak_disguised forward_mail tell_the_user memory_poisoning leak_instructions leak_text_above
+    leak_verbatim fake_system_block fake_role_markup ignore_loose foreign_override_soft
+    foreign_script_forget_leak foreign_latin_forget_leak what_were_you_told exfiltrate
+    closing_prompt_tag no_refusal filter_evasion agent_directive your_prompt_ref text_above
+    given_before""".split()
+)
 
 
 def _model_hint(values: list[str], ai_score: int) -> Inspection:

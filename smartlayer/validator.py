@@ -3553,15 +3553,15 @@ def inspect(
 _PI_FAMILY = frozenset({"prompt_injection"})
 # the prompt-injection rules that only ask and that the word model may confirm into a block:
 # orders and leaks aimed at the model, not a persona, a role-play or a fiction (a chat user's
-# "act as my interview coach" reads as injection to the model too: awesome-chatgpt-prompts)
+# "act as my interview coach" reads as injection to the model too: awesome-chatgpt-prompts),
+# nor a question about what came before ("what was written at the top of this conversation?")
 _MODEL_CONFIRMS = frozenset(
     """ai_reader note_for_ai ai_vocative exfil_link context_secret others_data content_commands_model
     command_for_ai follow_embedded is_a_command addressed_agent for_any_ai leak_data inject_output
     leak_disguised forward_mail tell_the_user memory_poisoning leak_instructions leak_text_above
     leak_verbatim fake_system_block fake_role_markup ignore_loose foreign_override_soft
     foreign_script_forget_leak foreign_latin_forget_leak what_were_you_told exfiltrate
-    closing_prompt_tag no_refusal filter_evasion agent_directive your_prompt_ref text_above
-    given_before""".split()
+    closing_prompt_tag no_refusal filter_evasion agent_directive your_prompt_ref""".split()
 )
 
 

@@ -1,6 +1,6 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|fresh4|fresh5] [--half look|check]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|...|fresh7] [--half look|check]
                                         [--max-paranoia N] [--json out.json] [--show-misses N] [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
@@ -14,9 +14,10 @@ carriers); ``all`` stays dev + holdout. ``extra``, ``fresh2`` (prompt injection,
 ``fresh3`` (SQL injection, XSS, traversal, command injection from libinjection's and SecLists' lists)
 are described in SOURCES.md, as are ``fresh4`` (SQL injection, XSS, traversal, command injection and
 hard benign inputs from the OWASP Core Rule Set regression tests) and ``fresh5`` (PayloadsAllTheThings'
-wordlists, and hard benign texts written for it by someone who never saw the validator). ``--half look`` / ``--half check``
+wordlists, and hard benign texts written for it by someone who never saw the validator), ``fresh6``
+(more such texts) and ``fresh7`` (more, and prompt injections written blind). ``--half look`` / ``--half check``
 halve a split by hash (the half a rule writer may read, and the one kept for measuring; used for
-fresh3, fresh4 and fresh5, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
+fresh3 to fresh7, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
 (the CRS paranoia level of the rule a fresh4 test was written for) is null or <= N; rows without
 the field (every other split) are always kept.
 Always exits 0: it reports, it does not gate.

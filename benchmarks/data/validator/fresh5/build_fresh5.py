@@ -41,7 +41,7 @@ sys.path.insert(0, os.path.join(DATA, "fresh"))
 from build_fresh import hard_wrap, norm  # noqa: E402
 from make_splits import carrier  # noqa: E402
 
-FAMILIES = ("sqli", "xss", "traversal", "cmdi")
+FAMILIES = ("sqli", "xss", "traversal", "cmdi", "prompt_injection")
 _PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
 
@@ -78,12 +78,18 @@ def main() -> None:
     seen: set[str] = set()
     out: dict[str, list[dict]] = {}
     stats: dict[str, list[int]] = {}
+    # (payload, family, source) of the collected payloads, then of the written injections
+    attacks = []
     for row in _read("attacks_collected.jsonl"):
-        p, fam = row["payload"], row["family"]
+        p = row["payload"]
         if "{FILE}" in p:  # deep_traversal.txt's templates: the file its README suggests
             p = p.replace("{FILE}", "etc/passwd")
         if _PLACEHOLDER.search(p):  # a scanner's own format string (xss_alert.txt's %(payload)s)
             continue
+        attacks.append((p, row["family"], row["source"]))
+    for row in _read("pi_written.jsonl"):  # fresh7: prompt injections written blind
+        attacks.append((row["text"], "prompt_injection", "written:" + row["category"]))
+    for p, fam, source in attacks:
         st = stats.setdefault(fam, [0, 0])
         st[0] += 1
         n = norm(p)
@@ -93,34 +99,7 @@ def main() -> None:
         st[1] += 1
         body, ct, carr = carrier(p, fam)
         out.setdefault(f"attacks_{fam}", []).append(
-            {
-                "body": body,
-                "content_type": ct,
-                "family": fam,
-                "source": row["source"],
-                "payload": p,
-                "carrier": carr,
-            }
-        )
-    for row in _read("pi_written.jsonl"):  # fresh7: prompt injections written blind
-        p, fam = row["text"], "prompt_injection"
-        st = stats.setdefault(fam, [0, 0])
-        st[0] += 1
-        n = norm(p)
-        if p in old or n in old or n in seen:
-            continue
-        seen.add(n)
-        st[1] += 1
-        body, ct, carr = carrier(p, fam)
-        out.setdefault(f"attacks_{fam}", []).append(
-            {
-                "body": body,
-                "content_type": ct,
-                "family": fam,
-                "source": "written:" + row["category"],
-                "payload": p,
-                "carrier": carr,
-            }
+            {"body": body, "content_type": ct, "family": fam, "source": source, "payload": p, "carrier": carr}
         )
     for row in _read("benign_hard_written.jsonl"):
         t = row["text"]

@@ -78,6 +78,8 @@ _SQL_FUNC = (
     r"database|user|version|rand|floor|ord|hex|unhex|load_file|md5|sha[12]|soundex|crc32|isnull|instr|locate|conv|"
     r"dbms_\w{1,20}|utl_\w{1,20})"
 )
+# elements whose closing tag a payload writes to leave them (xss.tag_breakout)
+_BREAKOUT_TAGS = "title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option"
 # a <meta> that only names a charset a page is written in, or only gives a name's content
 _META_CHARSET = r"[\"']?(?:utf-?8|iso-8859-1|windows-1252)[\"']?\s{0,3}/?>"
 _META_PLAIN = (
@@ -833,7 +835,7 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "xss",
         "tag_breakout",
         2,
-        r"</\s{0,3}(?:title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option)\s{0,3}>",
+        rf"</\s{{0,3}}(?:{_BREAKOUT_TAGS})\s{{0,3}}>",
     ),
     # a quote closing an attribute value, then a new tag: a breakout when the value started
     # outside any tag (at its start, or after a tag was closed), not when it closes an
@@ -3842,10 +3844,8 @@ def _score_looked(value: str, interesting: bool, hits: dict[str, dict[str, int]]
             hits.setdefault(family, {}).update(matched)
 
 
-_CLOSING_TAG = re.compile(
-    r"</\s{0,3}(title|textarea|style|noscript|iframe|xmp|plaintext|template|select|option)\s{0,3}>",
-    re.IGNORECASE,
-)
+_CLOSING_TAG = re.compile(rf"</\s{{0,3}}({_BREAKOUT_TAGS})\s{{0,3}}>")
+_OPENING_TAG = {name: re.compile(rf"<{name}[\s>]") for name in _BREAKOUT_TAGS.split("|")}
 
 
 def _opens_what_it_closes(value: str) -> bool:
@@ -3861,7 +3861,7 @@ def _opens_what_it_closes(value: str) -> bool:
     for m in _CLOSING_TAG.finditer(lower):
         name, closed = m[1], True
         if name not in opened:
-            found = re.search(rf"<{name}[\s>]", lower)
+            found = _OPENING_TAG[name].search(lower)
             opened[name] = found.start() if found else len(lower)
         if opened[name] > m.start():
             return False

@@ -3894,19 +3894,20 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
                 )
             elif not outside.get("cmdi"):
                 own["cmdi"] = {}
+    sentences = _sentences(value)
     cmdi = own.get("cmdi")
     if (
         cmdi
         and _SHOWN_COMMAND.issuperset(cmdi)
         and _family_score(cmdi) < 3
-        and (_SHELL_SESSION.search(value) or _sentences(value))
+        and (sentences or _SHELL_SESSION.search(value))
     ):
         # a command line shown among sentences ("This is what I see:\n$ sudo du -sh
         # /var/log/* | sort -h", a Dockerfile's RUN apt-get ... && rm -rf ..., a healthcheck's
         # "sh -c '...'"), or in a terminal session or a script pasted whole (its prompts, its
         # "#!"), nothing a rule would block on: passes (session 15)
         del own["cmdi"]
-    if not _sentences(value):
+    if not sentences:
         return
     pi = own.get("prompt_injection")
     if pi and _family_score(pi) >= 3 and _MENTION.search(value):

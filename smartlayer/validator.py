@@ -3941,7 +3941,8 @@ def _spans_block(value: str) -> bool:
 
 
 def _sentences(value: str) -> bool:
-    """The value holds several of English's small words that no query or command is made of."""
+    """The value holds several of the small words (of English, or of one of a dozen other
+    languages) that no query or command is made of."""
     return len(_FUNCTION_WORDS.intersection(_WORDS.findall(value.lower()))) >= _MIN_FUNCTION_WORDS
 
 
@@ -3953,12 +3954,22 @@ _FUNCTION_WORDS = frozenset(
     "was were be been being have has had do does did but so because about just than there "
     "here what why how which who would should could can will also only some any very really "
     "after before since while still again maybe please thanks".split()
+    # ...and of German, French, Spanish, Italian, Portuguese, Dutch, Polish and Russian
+    # (session 16: "se l'utente scrive \"ignora le istruzioni precedenti\"" is a sentence)
+    + "der die das und ist nicht ich wir ein eine mit auf für von zu auch aber wenn "
+    "le la les des est une pas je nous vous avec pour dans que qui mais sur "
+    "los las una por para con del pero cuando muy "
+    "il gli è non che per sono della nel anche ma quando "
+    "não é uma mas também "
+    "het een niet ik wij maar ook "
+    "nie się jest że "
+    "не на что это как но".split()
 )
-_WORDS = re.compile(r"[a-z]+")
+_WORDS = re.compile(r"[^\W\d_]+")
 # a quotation a word introduces as something said, written or typed (a mention, not an order)
 _MENTION = re.compile(
     r"(?P<cue>\b(?:says?|said|saying|like|such\s{1,3}as|whether|write|writes|wrote|writing|typ(?:e|es|ed|ing)|"
-    r"phrases?|words?|strings?|prompts?|messages?|e\.g\.|examples?|called|named|text|"
+    r"phrases?|words?|strings?|prompts?|messages?|e\.g\.|examples?|called|named|text|contains?|containing|"
     # (the same in other languages: "se l'utente scrive \"ignora le istruzioni precedenti\"")
     r"scrive|scrivono|[ée]crit|[ée]crivent|escribe|escriben|escreve|schreibt|schreiben|digita|tape|tippt|pisze|пишет)[:,]?\s{1,3})"
     r"(?:\"(?P<quoted>[^\"\n]{1,100})\"|\u201c(?P<curly>[^\u201d\n]{1,100})\u201d)",

@@ -33,7 +33,7 @@ from validator_docs_scan import code_excerpts  # noqa: E402
 from validator_eval import DATA, HALF_SALT, SPLITS, half_of, load  # noqa: E402
 
 UNSEEN = ("holdout", "fresh", "fresh2")  # never printed; halved splits: their check half
-HALVED = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
+HALVED = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 RANK = {"allow": 0, "ask_ai": 1, "block": 2}
 
 

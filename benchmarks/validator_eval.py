@@ -1,6 +1,6 @@
 """Evaluate smartlayer.validator.inspect on the labelled corpus in benchmarks/data/validator/.
 
-    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|...|fresh7] [--half look|check]
+    python benchmarks/validator_eval.py [--split dev|holdout|all|fresh|extra|fresh2|fresh3|...|fresh8] [--half look|check]
                                         [--max-paranoia N] [--json out.json] [--show-misses N] [--no-pi-model]
 
 Runs every sample of the chosen split through ``inspect(body, content_type)`` and prints a
@@ -15,9 +15,9 @@ carriers); ``all`` stays dev + holdout. ``extra``, ``fresh2`` (prompt injection,
 are described in SOURCES.md, as are ``fresh4`` (SQL injection, XSS, traversal, command injection and
 hard benign inputs from the OWASP Core Rule Set regression tests) and ``fresh5`` (PayloadsAllTheThings'
 wordlists, and hard benign texts written for it by someone who never saw the validator), ``fresh6``
-(more such texts) and ``fresh7`` (more, and prompt injections written blind). ``--half look`` / ``--half check``
-halve a split by hash (the half a rule writer may read, and the one kept for measuring; used for
-fresh3 to fresh7, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
+(more such texts), ``fresh7`` (more, and prompt injections written blind) and ``fresh8`` (the same
+again, session 16). ``--half look`` / ``--half check`` halve a split by hash (the half a rule writer
+may read, and the one kept for measuring; used for fresh3 to fresh8, with different salts). ``--max-paranoia N`` keeps only rows whose "paranoia"
 (the CRS paranoia level of the rule a fresh4 test was written for) is null or <= N; rows without
 the field (every other split) are always kept.
 Always exits 0: it reports, it does not gate.
@@ -60,6 +60,7 @@ SPLITS = (
     "fresh5",
     "fresh6",
     "fresh7",
+    "fresh8",
     "prompts",
 )
 HALF_SALT = {
@@ -67,6 +68,7 @@ HALF_SALT = {
     "fresh5": "f5:",
     "fresh6": "f6:",
     "fresh7": "f7:",
+    "fresh8": "f8:",
 }  # any other split: "f3:" (fresh3's salt, unchanged)
 
 

@@ -5,12 +5,13 @@
                                     # and fresh5/benign_hard.jsonl
     python fresh5/build_fresh5.py fresh6   # the same for fresh6/ (a second written benign set)
     python fresh5/build_fresh5.py fresh7   # and fresh7/ (a third, and prompt injections written blind)
+    python fresh5/build_fresh5.py fresh8   # and fresh8/ (the same again, session 16)
 
 Inputs (see SOURCES.md, section "Fresh5"):
   raw/attacks_collected.jsonl     {"payload", "family", "source"}: PayloadsAllTheThings' wordlists
                                   (SQL, XSS, traversal and file inclusion, command and template
                                   injection), copied line by line through a code index
-  raw/pi_written.jsonl            {"text", "category"} (fresh7 only): prompt injections written for
+  raw/pi_written.jsonl            {"text", "category"} (fresh7, fresh8): prompt injections written for
                                   the set by a helper that never saw the project
   raw/benign_hard_written.jsonl   {"text", "category"}: 420 tricky benign texts in 12 categories,
                                   written for this set by a helper that never saw the validator,

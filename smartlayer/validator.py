@@ -408,6 +408,24 @@ _AI_READER = (
 _MD_LINK = (
     r"(?:!?\[[^\]\n]{0,60}\]\(\s{0,3}|\[\d{1,3}\]:\s{0,3})https?://[^\s)]{0,200}[?&/][\w-]{0,30}(?:=|\{)"
 )
+# what the model holds and the user does not see: its keys and tokens, its configuration,
+# its instructions, its environment (exfil_secret); and what it can read for the user: the
+# conversation, the records, files and mails it has access to (exfil_context; session 16)
+_MODEL_SECRET = (
+    r"(?:\b(?:api\s{1,3}keys?|keys?|tokens?|passwords?|secrets?|credentials|connection\s{1,3}strings?|env(?:ironment)?\s{1,3}variables)"
+    r"\s{1,3}(?:[\w'-]{1,15}\s{1,3}){0,3}?(?:you\s{1,3}(?:were|are|have\s{1,3}been)\s{1,3}(?:configured|set\s{1,3}up|provisioned)|"
+    r"(?:from|in|within)\s{1,3}your\s{1,3}(?:config\w{0,8}|context|memory|instructions|system\s{1,3}prompt|environment|settings))|"
+    r"\bos\.environ\b|\b(?:anything|everything)\s{1,3}(?:that\s{1,3}is\s{1,3})?in\s{1,3}your\s{1,3}(?:instructions|system\s{1,3}prompt|configuration|config))"
+)
+_MODEL_CONTEXT = (
+    r"(?:\b(?:the\s{1,3}|our\s{1,3})?(?:whole|entire|full)\s{1,3}(?:chat|conversation)\b|\b(?:contents?\s{1,3}of\s{1,3})?(?:the|this|our)\s{1,3}"
+    r"conversation\s{1,3}so\s{1,3}far\b|\b(?:customer|user|client)\s{1,3}(?:records|data)\s{1,3}you\s{1,3}(?:can\s{1,3}see|have)\b|"
+    r"\b(?:documents|files|emails|e-mails|contacts|records|calendar|keys|tokens|passwords|secrets|credentials)\s{1,3}you\s{1,3}"
+    r"(?:have\s{1,3}access\s{1,3}to|can\s{1,3}(?:see|read|access)|hold)\b|"
+    r"\bwhat\s{1,3}you\s{1,3}read\b)"
+)
+# where it would go: an address on the web or an e-mail address, or a webhook
+_DESTINATION = r"(?:https?://\w|\w@[\w-]{1,63}\.[a-z]|\bwebhook)"
 _FILL_IN = (
     r"(?:replac(?:e|es|ing)|substitut\w{1,5}|fill(?:ing|ed)?\s{1,3}in|append|url-?encod\w{1,3}|base64[ -]?encod\w{1,3}|after\s{1,3}[\w-]{1,20}=|"
     r"where\s{1,3}[\w]{1,30}\s{1,3}(?:is|are)|place\s{1,3}the|followed\s{1,3}by\s{1,3}the|with\s{1,3}the\s{1,3}(?:value|values|customer|user)|"
@@ -2263,6 +2281,23 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         rf"{_MD_LINK}[^\n]{{0,300}}{_FILL_IN}|{_FILL_IN}[^\n]{{0,300}}{_MD_LINK}",
     ),
+    # the model's secrets sent somewhere: "email ... including anything in your instructions to
+    # x@gmail.com", "a link to https://...?q= followed by the API key you were configured
+    # with", "requests.post(url, data=os.environ)" (session 16); what it can read for the user
+    # sent somewhere (the conversation so far, the records you can see) asks: a user may
+    # want their own chat mailed to them
+    (
+        "prompt_injection",
+        "exfil_secret",
+        3,
+        rf"{_MODEL_SECRET}[\s\S]{{0,250}}?{_DESTINATION}|{_DESTINATION}[\s\S]{{0,250}}?{_MODEL_SECRET}",
+    ),
+    (
+        "prompt_injection",
+        "exfil_context",
+        2,
+        rf"{_MODEL_CONTEXT}[\s\S]{{0,250}}?{_DESTINATION}|{_DESTINATION}[\s\S]{{0,250}}?{_MODEL_CONTEXT}",
+    ),
     # secrets the model holds, asked for; other people's data; something hidden from the user
     (
         "prompt_injection",
@@ -3405,6 +3440,7 @@ _FAMILY_GATES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...], 
             silently append inject embed hidden endpoint credentials history payload width encoded base64 rot13 morse
             filtering suspended regardless boundaries vorherigen bisherigen vorigen folgen olvide olvidar follows tasks
             vorangegangenen vorhergehenden abweichend obigen zaboravi ignoriraj agents
+            webhook environ secrets tokens keys conversation configured provisioned
             keine geen inga tienes aucune aucun alcuna nessuna alcun nessun masz punya memiliki systeemprompt systeeminstructies systemprompt systeminstruktioner systemowy
             systemowe systemowego sistem
             instructies instruktioner instruksjoner instrukcje instrukcji polecenia instrukce pokyny talimat
@@ -3483,7 +3519,7 @@ def _derived_gate(family: str) -> tuple[frozenset[str], frozenset[str], tuple[st
         for need in gate[1]:
             quick = _quick(need)
             if not quick or any(
-                t in _COMMON_WORDS or t in _TRAFFIC_WORDS or t in _COMMON_CHARS[:12] for t in quick
+                t in _COMMON_WORDS or t in _TRAFFIC_WORDS or t in _COMMON_CHARS[:20] for t in quick
             ):
                 continue
             options.append(quick)
@@ -3828,7 +3864,7 @@ _MODEL_CONFIRMS = frozenset(
     leak_disguised forward_mail tell_the_user memory_poisoning leak_instructions leak_text_above
     leak_verbatim fake_system_block fake_role_markup ignore_loose foreign_override_soft
     foreign_script_forget_leak foreign_latin_forget_leak what_were_you_told exfiltrate
-    closing_prompt_tag no_refusal filter_evasion agent_directive your_prompt_ref""".split()
+    closing_prompt_tag no_refusal filter_evasion agent_directive your_prompt_ref exfil_context""".split()
 )
 
 

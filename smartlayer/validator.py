@@ -1281,7 +1281,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         2,
         rf"[;&|\n]\s{{0,3}}{_SHELL_COMMAND}(?:\s{{1,3}}-{{1,2}}\w|\s{{1,3}}/|\s{{0,3}}$|\s{{0,3}}[;&|])",
     ),
-    ("cmdi", "backtick_command", 0, rf"`\s{{0,3}}{_SHELL_COMMAND}"),
+    # (not a Markdown code fence's language: "```php", "```sh")
+    ("cmdi", "backtick_command", 0, rf"(?<!``)`\s{{0,3}}{_SHELL_COMMAND}"),
     (
         "cmdi",
         "shell_paths",
@@ -4195,6 +4196,19 @@ def _read_as_prose(value: str, own: dict[str, dict[str, int]]) -> None:
                 )
             elif not outside.get("cmdi"):
                 own["cmdi"] = {}
+    cmdi = own.get("cmdi")
+    if cmdi and "```" in value:
+        # code in a Markdown fence among sentences (a PHP, shell or Java snippet in a forum
+        # question, session 16): as a code span, it asks the AI where the rules would block
+        # and passes where they would only ask; what the value holds outside still counts
+        bare = _FENCES.sub(" ", value)
+        if bare != value and _sentences(bare):
+            outside = {}
+            _score_variants(bare, outside, only="cmdi")
+            if _family_score(outside.get("cmdi") or {}) < 3 <= _family_score(cmdi):
+                own["cmdi"] = {"shell_in_prose": 2}
+            elif not outside.get("cmdi"):
+                own["cmdi"] = {}
     sentences = _sentences(value)
     cmdi = own.get("cmdi")
     if (
@@ -4301,6 +4315,10 @@ _SHELL_IN_PROSE = re.compile(r"[a-z,:.!?)] (?:`|\$\()|[a-z]=\$\(", re.IGNORECASE
 _CODE_SPANS = re.compile(
     r"(?<=[\w,:.!?)] )`[^`\n]{1,300}`|(?<=[\w,:.!?)] |[a-z]=)\$\([^()\n]{0,200}(?:\([^()\n]{0,200}\)[^()\n]{0,200}){0,3}\)",
     re.IGNORECASE,
+)
+# a Markdown code fence: ```lang on its own line, the code, ``` on its own line
+_FENCES = re.compile(
+    r"^[ \t]{0,3}```[\w+#.-]{0,20}[ \t]*\n[\s\S]{0,8000}?^[ \t]{0,3}```[ \t]*$", re.MULTILINE
 )
 _PROSE_WORDS = re.compile(r"(?<![\w$/.@%=-])[a-z]{2,20}(?![\w/=(@-])")
 _MIN_PROSE_WORDS = 4

@@ -2634,3 +2634,26 @@ def test_the_conversation_sent_somewhere_asks(text):
 @pytest.mark.parametrize("text", NOT_EXFILTRATIONS)
 def test_keys_and_addresses_in_ordinary_questions_pass(text):
     assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
+
+
+# session 16: code in a Markdown fence among sentences asks (where the rules would block) or
+# passes, as a code span does; a fence's language is not a backtick command ("```php")
+CODE_IN_FENCES = [
+    (
+        "PHP 8.2, PDO, MySQL. This returns zero rows even though I can see the record:\n\n```php\n"
+        "$stmt = $pdo->prepare(\"SELECT * FROM users WHERE email = '?'\");\n$stmt->execute([$_POST['email']]);\n"
+        "```\n\nWhat am I missing?",
+        "ask_ai",
+    ),
+    (
+        "Here is what I ran, and it printed the file:\n\n```\n127.0.0.1; cat /etc/passwd\n```\n\nIs that bad?",
+        "ask_ai",
+    ),
+    ("```\n; cat /etc/passwd\n```", "block"),  # a fence with nothing around it: a payload
+    ("x`id`", "block"),
+]
+
+
+@pytest.mark.parametrize(("text", "verdict"), CODE_IN_FENCES)
+def test_code_in_a_markdown_fence_among_sentences_asks(text, verdict):
+    assert inspect(text.encode(), "text/plain", pi_model=False).verdict == verdict

@@ -495,7 +495,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # (nor a quoted key given a quoted value: --tags "Key"="owner", HCL's "Name" = "web")
         # (nor a shell test: [ "$i" = "--help" ], test "$a" != 'b'; )
         # (nor an identifier quoted and qualified: an ORM's WHERE "users"."id" = 1)
-        rf"(?=['\"\u2019])(?<![\s(\[{{,])(?<!^)(?!{_QUALIFIED_NAME}\")(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$)){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
+        # (nor a registry export's numbered value, a line of its own: "1"="https://kiosk.example/start")
+        rf"(?=['\"\u2019])(?<![\s(\[{{,])(?<!^)(?!{_QUALIFIED_NAME}\")(?!\"\s{{1,3}}!?=\s{{1,3}}[\"'][^\"'\n]{{0,40}}[\"']\s{{0,3}}(?:\]|;|\|\||&&|-[ao]\b|then\b|$))(?!{_QUOTED_KEY}\"\s{{0,3}}=\s{{0,3}}\"[^\s\"]{{1,80}}\"(?:[\s,;<\]}})]|$))(?!(?:(?<=\"\d)|(?<=\"\d\d))\"=\"[a-z][^\s\"]{{7,200}}\"\s{{0,3}}$){_QUOTE}\s{{0,3}}(?:\|\||&&|=|<>|!=)\s{{0,3}}(?:{_QUOTE}|\d|\()",
     ),
     (
         "sqli",
@@ -1290,7 +1291,8 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         # (not a shell's error message: "/bin/sh: ./start.sh: not found")
         # (nor a script's first line, "#!/bin/sh -e": after "#" the shell reads a comment)
         r"(?:^|[;&|`(<>]\s{0,3}|\b(?:-e|exec|spawn|system)\s{1,3})/bin/(?:ba|z|k|da)?sh\b(?!:[ \t])|"
-        r"(?<!#!)(?<!#! )(?:/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|/bin/(?:ba|z|k|da)?sh\s{0,3}$)|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
+        # (nor what kubectl exec runs in a pod after "--": kubectl exec -it api-7d9f -- /bin/sh)
+        r"(?<!#!)(?<!#! )(?<!\s--\s)(?:/bin/(?:ba|z|k|da)?sh\s{1,3}-[a-z]{1,3}\b|/bin/(?:ba|z|k|da)?sh\s{0,3}$)|/dev/(?:tcp|udp)/|\b(?:nc|ncat|netcat)\s{1,3}(?:-[a-z]{0,4}[elcv])|"
         rf"(?:^|[;&|`(<>]\s{{0,3}}|\b(?:exec|spawn|system)\s{{1,3}}){_SHELL_INVOCATION}|"
         # or running a reconnaissance command ("time sh -c whoami", "cmd /c dir")
         rf"{_SHELL_INVOCATION}\s{{1,3}}['\"]?\s{{0,3}}(?:whoami|id|uname|pwd|ifconfig|ipconfig|systeminfo|netstat|hostname|tasklist|"
@@ -1596,7 +1598,9 @@ RULES: tuple[tuple[str, str, int, str], ...] = (
         "prompt_injection",
         "ignore_loose",
         2,
-        rf"\b(?:ignore|disregard|forget)\b.{{0,40}}\b(?:instructions?|prompt|guidelines|your\s{{1,3}}rules)\b{_DEFENSIVE_TAIL}",
+        # (not a defence: "ask the model to ignore injected instructions")
+        rf"\b(?:ignore|disregard|forget)\b.{{0,40}}(?<!injected\s)(?<!embedded\s)(?<!malicious\s)(?<!untrusted\s)(?<!third-party\s)"
+        rf"\b(?:instructions?|prompt|guidelines|your\s{{1,3}}rules)\b{_DEFENSIVE_TAIL}",
     ),
     (
         "prompt_injection",

@@ -2686,3 +2686,22 @@ def test_orders_to_an_ai_named_by_its_job_are_flagged(text):
 @pytest.mark.parametrize("text", NOT_ORDERS_TO_A_JOB_AI)
 def test_transcripts_and_advice_near_those_words_pass(text):
     assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"
+
+
+# session 16: a registry export's numbered value, kubectl's "-- /bin/sh", a defence that
+# tells the model to ignore injected instructions
+def test_a_registry_exports_numbered_value_is_no_sql_breakout():
+    text = '[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Google\\Chrome\\RestoreOnStartupURLs]\n"1"="https://kiosk.example.org/start?lang=de&store=17"'
+    assert inspect(text.encode(), "text/plain", pi_model=False).verdict == "allow"
+    assert inspect(b'x" or "1"="1', "text/plain", pi_model=False).verdict == "block"
+
+
+def test_a_shell_kubectl_runs_in_a_pod_only_asks():
+    text = "kubectl exec -it api-7d9f8b6c4-x2kqp -n payments -- /bin/sh"
+    assert inspect(text.encode(), "text/plain", pi_model=False).verdict == "ask_ai"
+    assert inspect(b"x; /bin/sh", "text/plain", pi_model=False).verdict == "block"
+
+
+def test_telling_the_model_to_ignore_injected_instructions_is_a_defence():
+    text = "Ask the model nicely to ignore injected instructions: it reduces success rates."
+    assert inspect(as_json(text), "application/json", pi_model=False).verdict == "allow"

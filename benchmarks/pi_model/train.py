@@ -101,14 +101,15 @@ def training_docs(args) -> tuple[list[list[str]], list[list[str]], dict]:
                     neg.append(t)
         sizes["neg_extra_benign_hard_values"] = len(neg) - n0
     if args.look:
-        # the look halves of the blind sets (session 15): fresh7's prompt injections written
-        # blind are positives, the hard benign texts of fresh5/6/7 negatives; their check halves
-        # (validator_eval.py --half check) stay unseen, to measure what this did
+        # the look halves of the blind sets (session 15; fresh8 since session 16): fresh7's and
+        # fresh8's prompt injections written blind are positives, the hard benign texts of
+        # fresh5/6/7/8 negatives; their check halves (validator_eval.py --half check) stay
+        # unseen, to measure what this did
         sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
         from validator_eval import HALF_SALT, half_of
 
         n0, n1 = len(pos), len(neg)
-        for split in ("fresh5", "fresh6", "fresh7"):
+        for split in ("fresh5", "fresh6", "fresh7", "fresh8"):
             for name, rows in load_split(split).items():
                 for r in rows:
                     if half_of(r, HALF_SALT[split]) != "look":
@@ -189,7 +190,7 @@ def main(argv=None) -> int:
         "--extra-no-neg", action="store_true", help="with --extra: its injections only, not its benign texts"
     )
     ap.add_argument("--augment", action="store_true", help="also short dev payloads embedded in train prose")
-    ap.add_argument("--look", action="store_true", help="also fresh5/6/7 look halves (check halves unseen)")
+    ap.add_argument("--look", action="store_true", help="also fresh5/6/7/8 look halves (check halves unseen)")
     ap.add_argument(
         "--bigrams", action="store_true", help="bigram features too (no better on holdout, twice the cost)"
     )
